@@ -1,0 +1,55 @@
+# Inter-city cooperation compendium. `make` (or `make help`) lists the targets.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+# Use the active conda environment when there is one (not `base`); else a local .venv.
+ifneq ($(and $(CONDA_PREFIX),$(filter-out base,$(CONDA_DEFAULT_ENV))),)
+  ENV_DIR := $(CONDA_PREFIX)
+  PY := $(CONDA_PREFIX)/bin/python
+  MAKE_ENV := true
+else
+  ENV_DIR := .venv
+  PY := .venv/bin/python
+  MAKE_ENV := $(or $(PYTHON),python3) -m venv .venv
+endif
+STAMP := $(ENV_DIR)/.analysis-setup-stamp
+# Extra arguments for `python -m analysis run`, e.g. make all ARGS="--set year_effects=true"
+ARGS ?=
+
+.PHONY: help setup all test validate report bench clean lock
+
+help: ## Show this list
+	@echo "Usage: make <target>   (the environment is created on first use)"
+	@grep -hE '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	@echo "Setting up the environment in $(ENV_DIR) from requirements.lock ..."
+	$(MAKE_ENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
+	@touch $(STAMP)
+
+setup: $(STAMP) ## Create or update the environment (.venv, or the active conda env) from the lock
+
+all: $(STAMP) ## Validate the raw data, run every notebook, write reports/report.html
+	$(PY) -m analysis run $(ARGS)
+
+validate: $(STAMP) ## Check data/raw against the data contract and print a summary
+	$(PY) -m analysis validate
+
+report: $(STAMP) ## Rebuild only the report (reports/report.html)
+	$(PY) -m analysis run --only 90_report $(ARGS)
+
+test: $(STAMP) ## Run the whole test suite: unit tests, then every notebook under nbval
+	$(PY) -m pytest tests notebooks --nbval-lax --nbval-cell-timeout=900 -p no:cacheprovider
+
+bench: $(STAMP) ## Scale and coverage benchmarks; results go to bench/ (commit them)
+	$(PY) bench/run_bench.py
+	$(PY) bench/coverage.py
+
+clean: ## Remove generated files (data/processed, results, reports); never data/raw
+	@if [ -x "$(PY)" ]; then $(PY) -m analysis clean; else rm -rf data/processed results reports; fi
+
+lock: $(STAMP) ## Re-resolve requirements.lock and environment.yml from pyproject.toml (needs uv)
+	$(PY) scripts/lock.py
