@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import functools
 import io
-import math
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -60,6 +60,19 @@ NBS_REGIONS: dict[str, str] = {
     **dict.fromkeys(["14", "34", "36", "41", "42", "43"], "central"),
     **dict.fromkeys(["15", "45", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65"], "west"),
     **dict.fromkeys(["21", "22", "23"], "northeast"),
+}
+# English names of the province-level units (ISO 3166-2:CN short names; the
+# GeoNames city tables hold no provinces). Extra spellings after the first.
+PROVINCE_NAMES_EN: dict[str, tuple[str, ...]] = {
+    "11": ("Beijing",), "12": ("Tianjin",), "13": ("Hebei",), "14": ("Shanxi",),
+    "15": ("Inner Mongolia", "Nei Mongol"), "21": ("Liaoning",), "22": ("Jilin",),
+    "23": ("Heilongjiang",), "31": ("Shanghai",), "32": ("Jiangsu",), "33": ("Zhejiang",),
+    "34": ("Anhui",), "35": ("Fujian",), "36": ("Jiangxi",), "37": ("Shandong",),
+    "41": ("Henan",), "42": ("Hubei",), "43": ("Hunan",), "44": ("Guangdong",),
+    "45": ("Guangxi",), "46": ("Hainan",), "50": ("Chongqing",), "51": ("Sichuan",),
+    "52": ("Guizhou",), "53": ("Yunnan",), "54": ("Tibet", "Xizang"), "61": ("Shaanxi",),
+    "62": ("Gansu",), "63": ("Qinghai",), "64": ("Ningxia",), "65": ("Xinjiang",),
+    "71": ("Taiwan",), "81": ("Hong Kong",), "82": ("Macau", "Macao"),
 }
 # Province-level municipalities: the adcode table repeats them as a prefecture
 # (110100 北京市, 500100/500200 重庆市); here the municipality is one city whose
@@ -240,7 +253,16 @@ def _english_names_for_chinese(cn: pd.DataFrame, gn_cn: pd.DataFrame) -> tuple[p
 
     names = [(n, cid) for cid, n, a in zip(matched["city_id"], matched["name_en"], matched["asciiname"]) for n in {n, a}]
     primary = matched.sort_values("population", ascending=False).drop_duplicates("city_id").set_index("city_id")
-    return primary[["name_en", "population"]], names
+    primary = primary[["name_en", "population"]]
+    # provinces: their ISO 3166-2 names (a municipality keeps its GeoNames name and population)
+    for prefix, spellings in PROVINCE_NAMES_EN.items():
+        cid = f"CN-{prefix}0000"
+        if cid not in set(cn["city_id"]):
+            continue
+        names.extend((n, cid) for n in spellings)
+        if cid not in primary.index:
+            primary.loc[cid] = [spellings[0], np.nan]
+    return primary, names
 
 
 @dataclass(frozen=True)
@@ -348,6 +370,7 @@ class Gazetteer:
             if overlay is None or overlay.empty or "name_zh" not in overlay
             else [(short_name(n), cid) for n, cid in zip(overlay["name_zh"], overlay["city_id"]) if isinstance(n, str) and short_name(n)]
         )
+        self._countries = set(self.cities["country"].dropna())
         self._cache: dict[str, Resolution] = {}
 
     # -- lookups
@@ -410,12 +433,13 @@ class Gazetteer:
         if cid:
             result = Resolution(name, "ok", cid)
         else:
-            country = None
-            ids = self._match(text)
             m = _COUNTRY_QUALIFIER.match(text)
-            if not ids and m:
-                country = m.group(2).upper()
+            country = m.group(2).upper() if m else None
+            if country and country in self._countries:
+                # "Gladstone, AU": the name within one country
                 ids = tuple(i for i in self._match(m.group(1)) if self.cities.at[i, "country"] == country)
+            else:
+                ids = self._match(text)
             ids = tuple(i for i in ids if i in self.cities.index)
             if len(ids) == 1:
                 result = Resolution(name, "ok", ids[0])
@@ -434,12 +458,20 @@ class Gazetteer:
         import difflib
 
         k = key(text)
-        pool = self._suggestion_pool(is_chinese(text))
-        close = difflib.get_close_matches(k, pool, n=n, cutoff=0.6)
-        ids: list[str] = []
+        chinese = is_chinese(text)
+        pool = self._suggestion_pool(chinese)
+        # one character off in a two-character Chinese name is a ratio of 0.5
+        close = difflib.get_close_matches(k, pool, n=n * 6, cutoff=0.5 if chinese else 0.6)
+        matcher = difflib.SequenceMatcher(b=k)
+        scored = []
         for c in close:
-            ids.extend(self._overlay_names.get(c, ()) + self._base.full.get(c, ()) + self._base.short.get(c, ()))
-        return tuple(dict.fromkeys(ids))[: n * 2]
+            matcher.set_seq1(c)
+            prefix = len(os.path.commonprefix([c, k]))
+            ids = self._overlay_names.get(c, ()) + self._overlay_short.get(c, ()) + self._base.full.get(c, ()) + self._base.short.get(c, ())
+            for cid in ids:
+                pop = self.cities["population"].get(cid, np.nan)
+                scored.append((-matcher.ratio(), -prefix, -(0 if pd.isna(pop) else pop), cid))
+        return tuple(dict.fromkeys(cid for *_, cid in sorted(scored)))[:n]
 
     def _suggestion_pool(self, chinese: bool) -> list[str]:
         names = list(self._overlay_names) + list(self._overlay_short)

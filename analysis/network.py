@@ -71,7 +71,7 @@ def network_summary(graph: nx.Graph) -> dict[str, float | int]:
     """Size, degree, clustering, assortativity and connectivity of an undirected graph.
 
     ``degree_assortativity`` is NaN where it is undefined (fewer than two edges or
-    every node of the same degree, e.g. a pure star or a ring).
+    every node of the same degree, e.g. a ring).
     """
     n = graph.number_of_nodes()
     degrees = [d for _, d in graph.degree()]

@@ -218,6 +218,8 @@ def run(
                 str(job.spec.path), str(executed), parameters=passed, kernel_name="python3",
                 progress_bar=progress_bar, cwd=str(notebooks_dir),
                 execution_timeout=params.get("cell_timeout_s"), start_timeout=120, log_output=False,
+                # the kernel's own start-up chatter (transport notices) is not the user's concern
+                extra_arguments=["--IPKernelApp.log_level=ERROR"],
             )
             _render(job, executed, paths)
         except BaseException as exc:  # noqa: BLE001 - every failure is reported, then the run stops
