@@ -14,7 +14,8 @@ import matplotlib.pyplot as plt
 import networkx as nx
 import numpy as np
 import pandas as pd
-from matplotlib.colors import LogNorm
+from matplotlib.colors import ListedColormap, LogNorm
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from .describe import KIND_LABELS, REGION_LABELS
 from .fonts import use_cjk_font
@@ -81,25 +82,25 @@ def partners_map_figure(partners: pd.DataFrame, focal: dict) -> plt.Figure:
     widths = [1.3, 1] if has_abroad else [1]
     fig, axes = plt.subplots(1, ncols, figsize=(DOUBLE_COLUMN_IN, 3.6), gridspec_kw={"width_ratios": widths},
                              squeeze=False)
-    panels = [(axes[0, 0], domestic, "中国境内 partners in China", True)]
+    panels = [(axes[0, 0], domestic, "中国境内 partners in China", domestic)]
     if has_abroad:
-        panels.append((axes[0, 1], p, "全部 all partners", False))
-    for ax, data, title, label_all in panels:
+        # the world panel labels only the foreign partners; the Chinese ones are labelled on the left
+        panels.append((axes[0, 1], p, "全部 all partners", p[p["region"] == "abroad"]))
+    for ax, data, title, labelled in panels:
         for row in data.itertuples(index=False):
             ax.plot([focal["lon"], row.lon], [focal["lat"], row.lat], color="#bbbbbb", lw=0.6, zorder=1)
         for region, grp in data.groupby("region", sort=True):
             ax.scatter(grp["lon"], grp["lat"], s=18, color=REGION_COLOURS.get(region, "#7f7f7f"),
-                       label=REGION_LABELS.get(region, region), zorder=3, edgecolor="white", linewidth=0.4)
+                       label=f"{REGION_LABELS.get(region, region)} {region}", zorder=3, edgecolor="white", linewidth=0.4)
         ax.scatter([focal["lon"]], [focal["lat"]], marker="*", s=90, color="black", zorder=4)
         ax.annotate(focal["name"], (focal["lon"], focal["lat"]), xytext=(4, -9), textcoords="offset points",
-                    fontsize=8, fontweight="bold")
-        if label_all or len(data) <= 12:
-            for i, row in enumerate(data.sort_values("lat").itertuples(index=False)):
-                dy = 3 if i % 2 == 0 else -8  # alternate above/below so neighbours overlap less
-                ax.annotate(row.name, (row.lon, row.lat), xytext=(3, dy), textcoords="offset points", fontsize=6.5)
+                    fontsize=8)
+        for i, row in enumerate(labelled.sort_values("lat").itertuples(index=False)):
+            dy = 3 if i % 2 == 0 else -8  # alternate above/below so neighbours overlap less
+            ax.annotate(row.name, (row.lon, row.lat), xytext=(3, dy), textcoords="offset points", fontsize=6.5)
         ax.set_title(title)
         ax.set_xlabel("经度 longitude (°E)")
-        ax.set_aspect("equal", adjustable="datalim")
+        ax.set_aspect("equal", adjustable="box")
         ax.grid(True, lw=0.3, alpha=0.5)
     axes[0, 0].set_ylabel("纬度 latitude (°N)")
     if not domestic.empty:
@@ -133,7 +134,7 @@ def established_by_year_figure(table: pd.DataFrame) -> plt.Figure:
     ax.set_xlabel("签订年份 year established")
     ax.set_ylabel("关系数 relationships")
     ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.legend(frameon=False, ncol=2)
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_title("历年建立的合作关系 relationships established per year")
     fig.tight_layout()
     return fig
@@ -146,7 +147,8 @@ def activity_heatmap_figure(matrix: pd.DataFrame) -> plt.Figure:
     fig, ax = plt.subplots(figsize=(DOUBLE_COLUMN_IN, height))
     values = matrix.to_numpy(dtype=float)
     shown = np.where(values > 0, values, np.nan)
-    cmap = plt.get_cmap("YlOrRd").copy()
+    # start the colour ramp above its near-white end, so one event stands out from none
+    cmap = ListedColormap(plt.get_cmap("YlOrRd")(np.linspace(0.25, 1.0, 256)))
     ax.set_facecolor("#d9d9d9")
     # zero-event years in white, years outside the span stay grey (the axes colour)
     zeros = np.where(values == 0, 1.0, np.nan)
@@ -158,8 +160,11 @@ def activity_heatmap_figure(matrix: pd.DataFrame) -> plt.Figure:
     ax.set_xticks(range(0, len(matrix.columns), step), labels=[str(c) for c in matrix.columns[::step]])
     ax.set_xlabel("年份 year")
     cbar = fig.colorbar(im, ax=ax, fraction=0.03, pad=0.01)
+    ticks = [t for t in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000) if t <= max(vmax, 2)]
+    cbar.set_ticks(ticks, labels=[str(t) for t in ticks])
+    cbar.minorticks_off()
     cbar.set_label("事件数 events (log)")
-    ax.set_title("合作关系活跃度 events per relationship and year（白=无事件，灰=未覆盖）")
+    ax.set_title("合作关系活跃度 events per relationship and year（白=无事件，灰=关系存续期外）")
     fig.tight_layout()
     return fig
 
@@ -194,6 +199,9 @@ def degree_distribution_figure(distribution: pd.DataFrame) -> plt.Figure:
     ax.scatter(distribution["degree"], distribution["share"], s=16, color="#4c72b0")
     ax.set_xscale("log")
     ax.set_yscale("log")
+    for axis in (ax.xaxis, ax.yaxis):  # plain numbers (1, 2, 0.5), not 2×10^0
+        axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        axis.set_minor_formatter(NullFormatter())
     ax.set_xlabel("度 degree (partners)")
     ax.set_ylabel("城市比例 share of cities")
     ax.set_title("关系网络度分布 degree distribution")
@@ -211,7 +219,7 @@ def visit_network_figure(graph: nx.DiGraph, types: pd.DataFrame, names: pd.Serie
     if graph.number_of_nodes():
         pos = nx.spring_layout(graph, seed=seed, k=1.2 / np.sqrt(max(graph.number_of_nodes(), 1)))
         widths = [0.5 + np.log1p(d["weight"]) for _, _, d in graph.edges(data=True)]
-        nx.draw_networkx_edges(graph, pos, ax=ax, width=widths, edge_color="#888888", arrowsize=8,
+        nx.draw_networkx_edges(graph, pos, ax=ax, width=widths, edge_color="#888888", alpha=0.7, arrowsize=8,
                                connectionstyle="arc3,rad=0.12", node_size=120)
         for t in ("learning", "star", "sponge", "isolated"):
             nodes = [n for n in graph.nodes if kind.get(n) == t]
@@ -219,9 +227,12 @@ def visit_network_figure(graph: nx.DiGraph, types: pd.DataFrame, names: pd.Serie
                 nx.draw_networkx_nodes(graph, pos, nodelist=nodes, ax=ax, node_size=120,
                                        node_color=TYPE_COLOURS[t], label=TYPE_LABELS[t])
         labels = {n: names.get(n, n) for n in graph.nodes}
-        nx.draw_networkx_labels(graph, pos, labels=labels, ax=ax, font_size=6.5,
+        ys = [y for _, y in pos.values()]
+        lift = 0.03 * (max(ys) - min(ys) or 1)  # names just above their node
+        label_pos = {n: (x, y + lift) for n, (x, y) in pos.items()}
+        nx.draw_networkx_labels(graph, label_pos, labels=labels, ax=ax, font_size=6.5,
                                 font_family=plt.rcParams["font.sans-serif"][0], verticalalignment="bottom")
-        ax.legend(frameon=False, loc="best", scatterpoints=1)
+        ax.legend(frameon=False, loc="best", scatterpoints=1, markerscale=0.5)
     else:
         ax.text(0.5, 0.5, "无考察访问记录 no visits recorded", ha="center", va="center", transform=ax.transAxes)
     ax.set_axis_off()

@@ -426,9 +426,12 @@ def dormancy_spells(panel: pd.DataFrame, dormancy_years: int = 3) -> pd.DataFram
 
     Dormancy is a run of at least ``dormancy_years`` years without any event; the
     event is dated to the run's first year (onset), whose lagged drivers describe the
-    year before the silence began. Rows after the first onset are dropped; a silent
-    run cut short by the end of the panel is unknown, so the relationship is censored
-    before it. Adds ``entry`` and ``exit`` (years since established: age, age + 1)
+    last year with events before the silence. A silence can only begin in a year that
+    follows a year with events, so only those rows (and a relationship's first year)
+    are at risk; comparing onsets with rows after silent years would make "no events
+    last year" predict dormancy by construction. Rows after the first onset are
+    dropped; a silent run cut short by the end of the panel is unknown, so the
+    relationship is censored before it. Adds ``entry`` and ``exit`` (years since established: age, age + 1)
     and ``dormancy`` (1 at onset).
     """
     df = panel.sort_values(["relationship_id", "year"]).reset_index(drop=True)
@@ -448,13 +451,28 @@ def dormancy_spells(panel: pd.DataFrame, dormancy_years: int = 3) -> pd.DataFram
     # Keep rows up to and including the first onset; up to (excluding) an unknown run.
     first_stop = stop.astype(int).groupby(rid).cumsum()
     before = first_stop.groupby(rid).shift(fill_value=0) == 0
-    keep = before & ~(unknown & (first_stop == 1))
+    # A silence can only begin after a year with events: later silent years continue it.
+    after_events = ~pd.Series(silent).groupby(rid).shift(fill_value=False)
+    keep = before & ~(unknown & (first_stop == 1)) & after_events
     out = df[keep].copy()
     out["dormancy"] = onset[keep].astype(int)
     base = out["age"] if "age" in out else out["year"] - out.groupby("relationship_id")["year"].transform("min")
     out["entry"] = base.astype(float)
     out["exit"] = out["entry"] + 1.0
     return out.drop(columns=["silent_run"]).reset_index(drop=True)
+
+
+def _phreg_cluster_cov(model: PHReg, params: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Sandwich covariance of a Cox model with score residuals summed per relationship.
+
+    statsmodels' own robust covariance returns NaN whenever a row's (entry, exit]
+    interval holds no failure time; such a row's score residual is zero.
+    """
+    resid = np.nan_to_num(model.score_residuals(params))
+    per_group = np.zeros((int(groups.max()) + 1, resid.shape[1]))
+    np.add.at(per_group, groups, resid)
+    bread = np.linalg.pinv(model.hessian(params))
+    return bread @ (per_group.T @ per_group) @ bread
 
 
 @never_crash("time_to_dormancy")
@@ -504,10 +522,11 @@ def time_to_dormancy(
             return empty_result(model, "no estimable covariate is left", len(spells), n_rel)
         with pywarnings.catch_warnings():
             pywarnings.simplefilter("ignore")
-            res = PHReg(spells["exit"].to_numpy(), X[kept].to_numpy(), status=spells["dormancy"].to_numpy(),
-                        entry=spells["entry"].to_numpy(), ties="efron").fit(groups=groups)
-        params = np.asarray(res.params)
-        bse = np.asarray(res.bse)
+            ph = PHReg(spells["exit"].to_numpy(), X[kept].to_numpy(), status=spells["dormancy"].to_numpy(),
+                       entry=spells["entry"].to_numpy(), ties="efron")
+            res = ph.fit()
+            params = np.asarray(res.params)
+            bse = np.sqrt(np.clip(np.diag(_phreg_cluster_cov(ph, params, groups)), 0, None))
         bad = [t for t, b, s in zip(kept, params, bse) if abs(b) > DIVERGING_COEF or not np.isfinite(s)]
         if not bad:
             break
@@ -517,7 +536,9 @@ def time_to_dormancy(
         warn.append(f"Dropped term(s) with diverging hazard ratios (monotone likelihood): {', '.join(bad)}.")
         kept = [t for t in kept if t not in bad]
     fit_label = "Cox proportional hazards (PHReg, Efron ties), robust SEs clustered by relationship"
-    table = _tidy(model, kept, params, bse, np.asarray(res.pvalues), ci_level, len(spells), n_rel, fit_label, warn,
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pvalues = 2 * stats.norm.sf(np.abs(params / bse))
+    table = _tidy(model, kept, params, bse, pvalues, ci_level, len(spells), n_rel, fit_label, warn,
                   dropped=dropped)
     numbers = _numbers(table, warn, fit_label, n_events=n_events, dormancy_years=dormancy_years,
                        events_per_parameter=epp, dropped=dropped, ratio="hazard ratio")
@@ -589,10 +610,11 @@ def within_relationship(
         params = np.asarray(res.params)
         cov = _conditional_logit_robust_cov(cl, params)
     se = np.sqrt(np.clip(np.diag(cov), 0, None))
-    grad = np.abs(cl.score(params)).max()
+    # Newton step still to go: a settled fit has essentially none left.
+    remaining = np.abs(np.linalg.pinv(-cl.hessian(params)) @ cl.score(params)).max()
     notes = {}
     diverging = [t for t, b in zip(kept, params) if abs(b) > DIVERGING_COEF]
-    if diverging or grad > 1e-3:
+    if diverging or not remaining < 1e-3:
         msg = ("The conditional likelihood did not settle"
                + (f"; diverging term(s) {', '.join(diverging)} (separation within relationships)" if diverging else "")
                + "; these estimates are not reliable.")

@@ -122,7 +122,8 @@ def summary_table(summary: dict[str, float | int]) -> pd.DataFrame:
         "largest_component_size": "largest component (cities)",
         "largest_component_share": "largest component (share of cities)",
     }
-    return pd.DataFrame({"measure": [labels.get(k, k) for k in summary], "value": list(summary.values())})
+    shown = [v if isinstance(v, (int, np.integer)) else round(float(v), 3) for v in summary.values()]
+    return pd.DataFrame({"measure": [labels.get(k, k) for k in summary], "value": pd.Series(shown, dtype=object)})
 
 
 # --------------------------------------------------------------------------- visits

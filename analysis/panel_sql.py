@@ -299,7 +299,7 @@ def run_duckdb(con, sql: str) -> pd.DataFrame:
 
 
 def year_range_duckdb(con) -> tuple[int | None, int | None]:
-    lo, hi = con.execute(YEAR_RANGE_SQL).fetchone()
+    lo, hi = con.execute(YEAR_RANGE_SQL).fetchall()[0]
     return (None if lo is None else int(lo), None if hi is None else int(hi))
 
 

@@ -37,6 +37,9 @@ def test_snapshot_keyed_by_date_and_inputs_and_not_duplicated(tmp_path):
     assert first.name == "20260301T102030Z_abcdef012345.json"
     assert json.loads(first.read_text()) == PREV
     assert snapshot_previous(paths) == first and len(snapshots(paths)) == 1
+    # a later no-op run with the same numbers keeps no duplicate
+    write_json(paths.manifest, {"finished": "2026-03-02T10:20:30+00:00", "inputs": {"digest": "abcdef012345"}})
+    assert snapshot_previous(paths) == first and len(snapshots(paths)) == 1
 
     write_json(paths.numbers, NEW)
     table, against = write_what_changed(paths)

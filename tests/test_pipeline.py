@@ -1,0 +1,106 @@
+"""End to end on a copy of the default data: a full run, a no-op rerun, identical bytes,
+and a new year of events that reruns exactly what reads it (issue 6)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.paths import DEFAULT_DATA_DIR, PROJECT_ROOT
+
+# keep the power analysis small here; its own notebook test runs the defaults
+FAST = ["--set", "power_replications=10", "--set", "power_relationships=[40,80]", "--set", "power_years=[5]"]
+
+pytestmark = pytest.mark.skipif(not (DEFAULT_DATA_DIR / "relationships.csv").exists(),
+                                reason="default dataset not present")
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "analysis", "run", *args, *FAST], cwd=PROJECT_ROOT,
+                          capture_output=True, text=True, timeout=1200)
+
+
+def statuses(out: Path) -> dict[str, str]:
+    m = json.loads((out / "results/manifest.json").read_text())
+    return {n["notebook"]: n["status"] for n in m["notebooks"]}
+
+
+def snapshot_bytes(out: Path) -> dict[str, bytes]:
+    files = sorted((out / "results/tables").glob("*.csv")) + [out / "results/numbers.json"]
+    return {p.name: p.read_bytes() for p in files if p.name != "what_changed.csv"}
+
+
+NEW_YEAR = """event_id,date,date_end,origin,destination,kind,leader_rank,topics,delegates,amount_cny,count,relationship_id,source,note
+test-2025-01,2025-03-12,,{a},{b},visit,top,economy;industry,12,,1,{rid},test_new_year,added by the new-year test
+test-2025-02,2025-06,,{b},{a},agreement,senior,industry,,,1,{rid},test_new_year,added by the new-year test
+"""
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("pipeline")
+    raw = root / "raw"
+    shutil.copytree(DEFAULT_DATA_DIR, raw)
+    return raw, root / "out"
+
+
+def test_full_run_then_identical_rerun_then_noop(workspace):
+    raw, out = workspace
+    first = run_cli("--data-dir", str(raw), "--out", str(out))
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert (out / "reports/report.html").exists()
+    assert (out / "data/processed/panel.parquet").exists()
+    assert "activity_logit" in json.loads((out / "results/numbers.json").read_text())
+    before = snapshot_bytes(out)
+    assert before
+
+    forced = run_cli("--data-dir", str(raw), "--out", str(out), "--force")
+    assert forced.returncode == 0, forced.stdout + forced.stderr
+    assert snapshot_bytes(out) == before, "same inputs and parameters must give identical bytes"
+
+    t0 = time.perf_counter()
+    noop = run_cli("--data-dir", str(raw), "--out", str(out))
+    seconds = time.perf_counter() - t0
+    assert noop.returncode == 0
+    assert set(statuses(out).values()) == {"skipped"}, statuses(out)
+    assert noop.stdout.count("skipped: unchanged") == len(statuses(out))
+    assert seconds < 60  # generous: the measured figure is in the closing note / README
+
+
+def test_new_year_reruns_what_reads_events_and_reports_changes(workspace):
+    raw, out = workspace
+    if not (out / "results/manifest.json").exists():
+        pytest.skip("needs the full run above")
+    rels = pd.read_csv(raw / "relationships.csv", dtype=str, keep_default_na=False)
+    rel = rels.iloc[0]
+    (raw / "SOURCES.yaml").write_text(
+        (raw / "SOURCES.yaml").read_text(encoding="utf-8")
+        + "\ntest_new_year:\n  title: rows added by the new-year test\n  publisher: test suite\n"
+          "  date: '2025'\n  licence: CC0\n  note: synthetic\n", encoding="utf-8")
+    (raw / "events" / "2025.csv").write_text(
+        NEW_YEAR.format(a=rel.city_a, b=rel.city_b, rid=rel.relationship_id), encoding="utf-8")
+    numbers_before = (out / "results/numbers.json").read_bytes()
+
+    result = run_cli("--data-dir", str(raw), "--out", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    st = statuses(out)
+    panel = pd.read_parquet(out / "data/processed/panel.parquet")
+    assert panel["year"].max() == 2025
+    assert st["25_year_review[2025]"] == "ok" and (out / "reports/years/2025.html").exists()
+    # every notebook that reads the events reran; the power analysis reads none and did not
+    for name, status in st.items():
+        expected = "skipped" if name.startswith("50_") else "ok"
+        assert status == expected, (name, status)
+    kept = sorted((out / "results/history").glob("*.json"))
+    assert kept and kept[-1].read_bytes() == numbers_before  # the previous run's numbers are kept
+    changed = pd.read_csv(out / "results/tables/what_changed.csv")
+    logit_terms = set(json.loads((out / "results/numbers.json").read_text())["activity_logit"]["terms"])
+    assert logit_terms <= set(changed.loc[changed["model"] == "activity_logit", "term"])
+    assert "what changed" in (out / "reports/report.html").read_text(encoding="utf-8").lower()
