@@ -123,6 +123,7 @@ class Table:
     file: str
     frame: pd.DataFrame
     problems: list[Problem]
+    header_line: int = 1
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -226,7 +227,7 @@ def _rows_to_table(rows: list[tuple[int, list[str]]], rel: str) -> Table:
         names = [names[i] for i in keep]
         records = [[r[i] for i in keep] for r in records]
     frame = pd.DataFrame(records, columns=names, index=pd.Index(lines, name="line"), dtype="str")
-    return Table(rel, frame, problems)
+    return Table(rel, frame, problems, header_line)
 
 
 # --------------------------------------------------------------------------- loading
