@@ -322,3 +322,13 @@ def test_project_validator_finds_no_problems():
     validation = pytest.importorskip("analysis.validation")
     result = validation.validate_raw(RAW)
     assert not result.problems, "\n".join(str(p) for p in result.problems)
+
+
+def test_every_event_belongs_to_a_relationship():
+    # an event no relationship claims would silently drop out of the panel
+    rawdata = pytest.importorskip("analysis.rawdata")
+    panel = pytest.importorskip("analysis.panel")
+    raw = rawdata.load_raw(RAW)
+    assigned = panel.assign_relationships(raw.events, raw.relationships, raw.cities)
+    orphans = assigned.loc[assigned["relationship_id"].isna(), "event_id"].tolist()
+    assert not orphans, orphans
