@@ -30,9 +30,9 @@ def _parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="check the raw data and print a summary")
     v.add_argument("--data-dir", default="data/raw")
 
-    s = sub.add_parser("simulate", help="write a simulated raw-data folder with known effects",
-                       add_help=False)
-    s.add_argument("rest", nargs=argparse.REMAINDER)
+    # its options belong to analysis.simulate, which parses them itself
+    sub.add_parser("simulate", help="write a simulated raw-data folder with known effects "
+                   "(see: python -m analysis simulate --help)", add_help=False)
 
     c = sub.add_parser("clean", help="remove generated outputs (never raw data)")
     c.add_argument("--out", default=".")
@@ -108,10 +108,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return validate_main(_user_path(args.data_dir))
 
 
-def cmd_simulate(args: argparse.Namespace) -> int:
+def cmd_simulate(argv: list[str]) -> int:
     from .simulate import main as simulate_main
 
-    return simulate_main(args.rest)
+    return simulate_main(argv)
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
@@ -123,6 +123,9 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["simulate"]:
+        return cmd_simulate(argv[1:])
     args = _parser().parse_args(argv)
-    handler = {"run": cmd_run, "validate": cmd_validate, "simulate": cmd_simulate, "clean": cmd_clean}[args.command]
+    handler = {"run": cmd_run, "validate": cmd_validate, "clean": cmd_clean}[args.command]
     return handler(args)

