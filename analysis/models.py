@@ -603,23 +603,28 @@ def within_relationship(
     if not kept:
         return empty_result(model, "no term varies within relationships", len(df), n_rel)
     groups = pd.factorize(df["relationship_id"])[0]
-    with pywarnings.catch_warnings():
-        pywarnings.simplefilter("ignore")
-        cl = ConditionalLogit(y, X[kept].to_numpy(), groups=groups)
-        res = cl.fit(method="bfgs", maxiter=1000)
-        params = np.asarray(res.params)
-        cov = _conditional_logit_robust_cov(cl, params)
+    notes: dict[str, str] = {}
+    for _ in range(len(kept) + 1):
+        if not kept:
+            return empty_result(model, "every term diverges (separation within relationships)", len(df), n_rel)
+        with pywarnings.catch_warnings():
+            pywarnings.simplefilter("ignore")
+            cl = ConditionalLogit(y, X[kept].to_numpy(), groups=groups)
+            params = np.asarray(cl.fit(method="bfgs", maxiter=1000).params)
+            cov = _conditional_logit_robust_cov(cl, params)
+            # Newton step still to go: a settled fit has essentially none left.
+            remaining = np.abs(np.linalg.pinv(-cl.hessian(params)) @ cl.score(params)).max()
+        diverging = [t for t, b in zip(kept, params) if abs(b) > DIVERGING_COEF]
+        if not diverging:
+            break
+        # Separation within relationships: the term's estimate is infinite; drop it and refit.
+        for t in diverging:
+            dropped[t] = "its estimate diverges (separation within relationships)"
+        warn.append(f"Dropped term(s) whose estimates diverge (separation within relationships): {', '.join(diverging)}.")
+        kept = [t for t in kept if t not in diverging]
+    if not remaining < 1e-3:
+        warn.append("The conditional likelihood did not settle; these estimates are not reliable.")
     se = np.sqrt(np.clip(np.diag(cov), 0, None))
-    # Newton step still to go: a settled fit has essentially none left.
-    remaining = np.abs(np.linalg.pinv(-cl.hessian(params)) @ cl.score(params)).max()
-    notes = {}
-    diverging = [t for t, b in zip(kept, params) if abs(b) > DIVERGING_COEF]
-    if diverging or not remaining < 1e-3:
-        msg = ("The conditional likelihood did not settle"
-               + (f"; diverging term(s) {', '.join(diverging)} (separation within relationships)" if diverging else "")
-               + "; these estimates are not reliable.")
-        warn.append(msg)
-        notes = {t: "diverging: estimate not reliable" for t in diverging}
     with np.errstate(divide="ignore", invalid="ignore"):
         p = 2 * stats.norm.sf(np.abs(params / se))
     fit_label = "conditional logit (relationship fixed effects), robust SEs by relationship"
@@ -681,7 +686,8 @@ def transitions(panel: pd.DataFrame, ci_level: float = 0.95, n_boot: int = 1000,
         blo, bhi = (np.quantile(bp, [alpha / 2, 1 - alpha / 2]) if len(bp) else (np.nan, np.nan))
         rows.append(dict(term=f"{states[a]} -> {states[b]}", estimate=k / n_from, ci_low=lo, ci_high=hi,
                          boot_ci_low=blo, boot_ci_high=bhi, n_obs=n_from, count=k))
-    warn += _cluster_warning(n_rel)
+    if n_rel < MIN_CLUSTERS:
+        warn.append(f"Only {n_rel} relationships: the bootstrap intervals rest on few relationships and are rough.")
     table = pd.DataFrame(rows)
     table.insert(0, "model", model)
     table.insert(2, "label", [f"probability that a year after an {t.split(' -> ')[0]} year is {t.split(' -> ')[1]}"
@@ -746,6 +752,33 @@ def status_features(panel: pd.DataFrame, relationships: pd.DataFrame) -> pd.Data
     out = rel.merge(feats, on="relationship_id", how="left")
     out["reported_active"] = out["status"].isin(REPORTED_ACTIVE).astype(int)
     return out.sort_values("relationship_id").reset_index(drop=True)
+
+
+def read_reported_status(data_dir) -> pd.DataFrame:
+    """``relationship_id, status, status_as_of`` from ``relationships.csv``/``.xlsx`` in ``data_dir``.
+
+    Only the status fields are read (no gazetteer), so the model of reported status
+    does not wait for city resolution; validation (notebook 00) checks the rest.
+    ``status_as_of`` keeps the year of values such as ``2023`` or ``2023年``.
+    """
+    from pathlib import Path
+
+    from .rawdata import read_table, table_files
+
+    frames = [read_table(p, p.name).frame for p in table_files(Path(data_dir), "relationships")]
+    frames = [f for f in frames if "relationship_id" in f.columns]
+    if not frames:
+        return pd.DataFrame(columns=["relationship_id", "status", "status_as_of"])
+    rel = pd.concat(frames, ignore_index=True)
+    for c in ("status", "status_as_of"):
+        if c not in rel:
+            rel[c] = ""
+    year = rel["status_as_of"].astype("string").str.extract(r"(\d{4})")[0]
+    return pd.DataFrame({
+        "relationship_id": rel["relationship_id"].astype("string").str.strip(),
+        "status": rel["status"].astype("string").str.strip().str.lower(),
+        "status_as_of": pd.to_numeric(year, errors="coerce").astype("Int64"),
+    })
 
 
 @never_crash("reported_status")
@@ -815,3 +848,52 @@ def fit_all(
         "transitions": transitions(panel, ci_level=ci_level, seed=seed),
         "reported_status": reported_status(panel, relationships, penalty=penalty, **common),
     }
+
+
+def support_summary(panel: pd.DataFrame, results: dict[str, ModelResult], min_events_per_parameter: int = 10) -> str:
+    """Plain-English markdown: what these data can and cannot support, model by model."""
+    n_rel = panel["relationship_id"].nunique() if "relationship_id" in panel else 0
+    lines = [
+        f"The panel holds **{len(panel)} relationship-years** of **{n_rel} relationships**"
+        + (f" ({int(panel['year'].min())}–{int(panel['year'].max())})" if len(panel) else "")
+        + (f", of which {int(panel['active'].sum())} are active years." if "active" in panel else "."),
+        "",
+    ]
+    trouble = []
+    for name, r in results.items():
+        n = r.numbers
+        if not r.ok:
+            lines.append(f"- **{name}**: not fitted — {r.warnings[0] if r.warnings else 'no reason given'}")
+            trouble.append(name)
+            continue
+        bits = [r.fit]
+        epp = n.get("events_per_parameter")
+        if epp is not None and np.isfinite(epp):
+            bits.append(f"{epp:.1f} events per parameter")
+        if n.get("dropped"):
+            bits.append("not estimable: " + ", ".join(n["dropped"]))
+        lines.append(f"- **{name}**: " + "; ".join(bits) + f" ({len(r.warnings)} warning(s)).")
+        if n.get("penalised") or n.get("dropped") or (epp is not None and epp < min_events_per_parameter):
+            trouble.append(name)
+    lines.append("")
+    main = results.get("activity_logit")
+    if main is not None and main.ok and "activity_logit" not in trouble:
+        lines.append(
+            "**Can support:** the default activity logit has enough events per parameter and identifies every "
+            "term, so its confidence intervals and tests can be read at face value (mind any warnings above)."
+        )
+    else:
+        lines.append(
+            "**Cannot support:** firm conclusions about which driver keeps a relationship active. The default "
+            "model is short of events (or separated), so its estimates are penalised or partial: read their "
+            "signs as descriptive hints, not as tests of the three drivers. The power analysis (notebook 50) "
+            "shows how many relationships and years a confirmatory test needs."
+        )
+        lines.append(
+            "**Can support:** describing what happened — which relationships were active when, the transition "
+            "shares between active and inactive years, and the cases behind each estimate."
+        )
+    if trouble:
+        lines.append("")
+        lines.append("Models with small-sample problems: " + ", ".join(trouble) + ".")
+    return "\n".join(lines)

@@ -12,95 +12,91 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
-from scipy import special
 from statsmodels.stats.proportion import proportion_confint
 
+from . import simulate
 from .models import ACTIVITY_TERMS, INTERCEPT
 
-# Planted log-odds of the default activity logit (per unit of each term).
-DEFAULT_EFFECTS: dict[str, float] = {
-    INTERCEPT: 1.0,
-    "leader_visit_lag": 0.8,
-    "exchange_lag": 0.5,
-    "cooperation_lag": 0.6,
-    "log_distance": -0.2,
-    "age": -0.05,
-    "international": -0.3,
-}
+# The planted effects and the generative core are those of analysis.simulate, so power
+# is computed for exactly the process the recovery tests check.
+DEFAULT_EFFECTS: dict[str, float] = dict(simulate.DEFAULT_EFFECTS)
+
+
+def model_terms(effects: dict[str, float]) -> dict[str, float]:
+    """Simulation effects keyed by model term (``intercept`` -> ``Intercept``)."""
+    return {(INTERCEPT if k == "intercept" else k): v for k, v in effects.items()}
 
 
 def simulate_activity_panel(
     n_relationships: int,
     n_years: int,
     effects: dict[str, float] | None = None,
-    seed: int | np.random.Generator = 0,
-    p_leader_visit: float = 0.35,
-    p_cooperation: float = 0.4,
-    mean_exchanges: float = 1.5,
-    first_year: int = 2012,
+    seed: int = 0,
+    rates: dict[str, float] | None = None,
+    last_year: int = simulate.LAST_YEAR,
 ) -> pd.DataFrame:
-    """A relationship-year panel whose ``active`` follows the activity logit exactly.
+    """The relationship-year panel of ``simulate.simulate_dataset(n, T, seed)``, built in memory.
 
-    Each year, a relationship is active with probability logistic(x'b) where x holds
-    last year's drivers and the structure variables; an active year then draws its
-    content (a top-leader visit, an agreement or project, other exchanges) and an
-    inactive year has no events. The first year has no lags (as in a built panel).
-    Columns follow DESIGN.md's panel.
+    Uses simulate's network and yearly dynamics with the same random streams, so the
+    panel equals ``build_panel`` of the simulated raw files on the columns the models
+    use, but skips writing events and aggregating them (about 50 times faster). Lags are
+    NA in a relationship's first year, as in the built panel.
     """
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-    b = {**DEFAULT_EFFECTS, **(effects or {})}
-    n, T = n_relationships, n_years
-    n_cities = max(4, n // 3)
-    city_a = rng.integers(0, n_cities, n)
-    city_b = (city_a + rng.integers(1, n_cities, n)) % n_cities  # never the same city
-    international = (rng.random(n) < 0.3).astype(float)
-    log_distance = rng.normal(6.5, 0.6, n) + 1.5 * international
-    age0 = rng.integers(0, 10, n).astype(float)
+    effects = {**simulate.DEFAULT_EFFECTS, **(effects or {})}
+    rates = {**simulate.DEFAULT_RATES, **(rates or {})}
+    cities, rel = simulate.simulate_network(n_relationships, n_years, seed, last_year, rates)
+    rel = rel.drop(columns="_has_status")
+    first_year = last_year - n_years + 1
+    n_blocks = max(1, -(-len(rel) // simulate.BLOCK_SIZE))
+    children = np.random.SeedSequence([seed, 1]).spawn(n_blocks)  # as simulate.iter_event_blocks
+    drivers, log_km, intl = [], [], []
+    for k in range(n_blocks):
+        block = rel.iloc[k * simulate.BLOCK_SIZE:(k + 1) * simulate.BLOCK_SIZE].reset_index(drop=True)
+        lk, it = simulate._relationship_terms(block, cities)
+        yrs = simulate._driver_years(block, lk, it, first_year, last_year, effects, rates,
+                                     np.random.default_rng(children[k]))
+        drivers.append(yrs.assign(rel=yrs["rel"] + k * simulate.BLOCK_SIZE))
+        log_km.append(np.asarray(lk, dtype=float))
+        intl.append(np.asarray(it, dtype=float))
+    d = pd.concat(drivers, ignore_index=True)
+    log_km, intl = np.concatenate(log_km), np.concatenate(intl)
 
-    shape = (n, T)
-    active = np.zeros(shape)
-    leader = np.zeros(shape)
-    coop = np.zeros(shape)
-    exch = np.zeros(shape)
-    lags = {k: np.full(shape, np.nan) for k in ("leader_visit_lag", "cooperation_lag", "exchange_lag", "active_lag")}
-    # Year 0: drawn from the marginal of a relationship with no history.
-    prev_l = prev_c = prev_e = np.zeros(n)
-    for t in range(T):
-        eta = (b[INTERCEPT] + b["leader_visit_lag"] * prev_l + b["exchange_lag"] * prev_e
-               + b["cooperation_lag"] * prev_c + b["log_distance"] * log_distance
-               + b["age"] * (age0 + t) + b["international"] * international)
-        a = (rng.random(n) < special.expit(eta)).astype(float)
-        lv = a * (rng.random(n) < p_leader_visit)
-        co = a * (rng.random(n) < p_cooperation)
-        ex = a * rng.poisson(mean_exchanges, n)
-        ex = np.where((a == 1) & (lv + co + ex == 0), 1.0, ex)  # an active year has at least one event
-        active[:, t], leader[:, t], coop[:, t], exch[:, t] = a, lv, co, ex
-        if t > 0:
-            lags["leader_visit_lag"][:, t] = leader[:, t - 1]
-            lags["cooperation_lag"][:, t] = coop[:, t - 1]
-            lags["exchange_lag"][:, t] = np.log1p(exch[:, t - 1])
-            lags["active_lag"][:, t] = active[:, t - 1]
-        prev_l, prev_c, prev_e = lv, co, np.log1p(ex)
-
-    rid = np.repeat(np.arange(n), T)
-    events = (leader + coop + exch).ravel()
-    panel = pd.DataFrame({
-        "relationship_id": pd.Series(rid).map(lambda i: f"R{i:05d}"),
-        "city_a": pd.Series(np.repeat(city_a, T)).map(lambda i: f"C{i:04d}"),
-        "city_b": pd.Series(np.repeat(city_b, T)).map(lambda i: f"C{i:04d}"),
-        "kind": "sister_city",
-        "year": np.tile(np.arange(first_year, first_year + T), n),
-        "events": events.astype(int),
-        "active": active.ravel().astype(int),
-        "leader_visit": leader.ravel().astype(int),
-        "cooperation": coop.ravel().astype(int),
-        "exchange_count": exch.ravel().astype(int),
-        **{k: v.ravel() for k, v in lags.items()},
-        "log_distance": np.repeat(log_distance, T),
-        "age": (age0[:, None] + np.arange(T)[None, :]).ravel(),
-        "international": np.repeat(international, T).astype(int),
+    # One row per relationship and year alive; drivers on a dense (relationship, year) grid.
+    est = rel["established"].to_numpy(dtype="int64")
+    end = rel["ended"].astype("float64").fillna(last_year).to_numpy().astype("int64")
+    lengths = end - est + 1
+    r = np.repeat(np.arange(len(rel)), lengths)
+    offset = np.arange(len(r)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    year = est[r] + offset
+    grid = {k: np.zeros((len(rel), n_years)) for k in ("lv", "co", "ex", "active")}
+    col = d["year"].to_numpy() - first_year
+    grid["lv"][d["rel"], col] = d["lv"]
+    grid["co"][d["rel"], col] = d["co"]
+    grid["ex"][d["rel"], col] = d["ex"]
+    grid["active"][d["rel"], col] = 1.0
+    c = year - first_year
+    first = offset == 0
+    lag = lambda g: np.where(first, np.nan, g[r, np.maximum(c - 1, 0)])  # noqa: E731
+    lv, co, ex, active = (grid[k][r, c] for k in ("lv", "co", "ex", "active"))
+    return pd.DataFrame({
+        "relationship_id": rel["relationship_id"].to_numpy()[r],
+        "city_a": rel["city_a"].to_numpy()[r],
+        "city_b": rel["city_b"].to_numpy()[r],
+        "kind": rel["kind"].to_numpy()[r],
+        "year": year,
+        "events": (lv + co + ex).astype("int64"),
+        "active": active.astype("int64"),
+        "leader_visit": lv.astype("int64"),
+        "cooperation": co.astype("int64"),
+        "exchange_count": ex.astype("int64"),
+        "leader_visit_lag": lag(grid["lv"]),
+        "cooperation_lag": lag(grid["co"]),
+        "exchange_lag": np.log1p(lag(grid["ex"])),
+        "active_lag": lag(grid["active"]),
+        "log_distance": log_km[r],
+        "age": (year - est[r]).astype("int64"),
+        "international": intl[r],
     })
-    return panel
 
 
 def _fit_leader_effect(panel: pd.DataFrame) -> tuple[float, float, float]:
@@ -109,7 +105,7 @@ def _fit_leader_effect(panel: pd.DataFrame) -> tuple[float, float, float]:
     X = np.column_stack([np.ones(len(df))] + [df[t].to_numpy(dtype=float) for t in ACTIVITY_TERMS])
     groups = pd.factorize(df["relationship_id"])[0]
     try:
-        res = sm.Logit(df["active"].to_numpy(dtype=float), X).fit(
+        res = sm.Logit(df["active"].to_numpy(dtype=float), X, check_rank=False).fit(
             disp=0, maxiter=100, cov_type="cluster", cov_kwds={"groups": groups})
         return float(res.params[1]), float(res.bse[1]), float(res.pvalues[1])
     except Exception:  # noqa: BLE001 - a failed fit (tiny cell) counts as no rejection
@@ -133,9 +129,9 @@ def power_grid(
     rows = []
     for n in relationships:
         for T in years:
-            rng = np.random.default_rng([seed, n, T])
-            fits = np.array([_fit_leader_effect(simulate_activity_panel(n, T, {"leader_visit_lag": effect}, rng))
-                             for _ in range(replications)])
+            seeds = np.random.SeedSequence([seed, n, T]).generate_state(replications)
+            fits = np.array([_fit_leader_effect(simulate_activity_panel(n, T, {"leader_visit_lag": effect}, int(s)))
+                             for s in seeds])
             reject = int((fits[:, 2] < alpha).sum())
             lo, hi = proportion_confint(reject, replications, alpha=0.05, method="wilson")
             rows.append({
@@ -161,6 +157,7 @@ def power_figure(grid: pd.DataFrame, target: float = 0.8):
     ax.set_xscale("log")
     ax.set_xticks(sorted(grid["relationships"].unique()))
     ax.get_xaxis().set_major_formatter(plt.matplotlib.ticker.ScalarFormatter())
+    ax.get_xaxis().set_minor_formatter(plt.matplotlib.ticker.NullFormatter())
     ax.set_ylim(0, 1.02)
     ax.set_xlabel("relationships observed")
     ax.set_ylabel("power")
@@ -177,4 +174,32 @@ def relationships_needed(grid: pd.DataFrame, target: float = 0.8) -> pd.DataFram
     for T, g in grid.groupby("years"):
         ok = g[g["power"] >= target].sort_values("relationships")
         out.append({"years": T, "relationships_needed": int(ok["relationships"].iloc[0]) if len(ok) else None})
-    return pd.DataFrame(out)
+    return pd.DataFrame(out).astype({"relationships_needed": "Int64"})
+
+
+def power_summary(grid: pd.DataFrame, target: float = 0.8) -> str:
+    """Markdown: the smallest number of relationships reaching ``target`` power, per panel length."""
+    effect = float(grid["effect"].iloc[0])
+    lines = []
+    for row in relationships_needed(grid, target).itertuples():
+        if pd.isna(row.relationships_needed):
+            lines.append(f"- {row.years} years: none of the sizes tried (at most {int(grid['relationships'].max())} "
+                         f"relationships) reaches {target:.0%} power.")
+        else:
+            lines.append(f"- {row.years} years: about **{row.relationships_needed} relationships**.")
+    return (f"To detect a top-leader-visit effect of {effect:g} log-odds (odds ratio {np.exp(effect):.2f}) with "
+            f"{target:.0%} power, the smallest size in the grid that suffices is:\n\n" + "\n".join(lines))
+
+
+def power_numbers(grid: pd.DataFrame, seed: int, target: float = 0.8) -> dict:
+    """The power analysis for numbers.json: every cell and the sizes needed for ``target`` power."""
+    needed = relationships_needed(grid, target)
+    return {
+        "effect": float(grid["effect"].iloc[0]),
+        "replications": int(grid["replications"].iloc[0]),
+        "seed": seed,
+        "target_power": target,
+        "cells": grid[["relationships", "years", "power", "power_ci_low", "power_ci_high"]].to_dict("records"),
+        "relationships_needed": {str(int(r.years)): (None if pd.isna(r.relationships_needed) else int(r.relationships_needed))
+                                 for r in needed.itertuples()},
+    }

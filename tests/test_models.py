@@ -181,23 +181,26 @@ def test_transitions_match_counts_and_wilson():
     assert t.loc["active -> active", "estimate"] + t.loc["active -> inactive", "estimate"] == pytest.approx(1)
     again = models.transitions(p, seed=4, n_boot=200).table
     pd.testing.assert_frame_equal(r.table, again)
-    assert "Only 2 relationships" in " ".join(r.warnings)
+    assert "Only 2 relationships: the bootstrap" in " ".join(r.warnings)
 
 
 def test_reported_status_features_and_fit(panel):
     ids = panel["relationship_id"].unique()
     rng = np.random.default_rng(0)
     statuses = rng.choice(["active", "dormant", "suspended", "ended", "unknown"], size=len(ids), p=[.5, .2, .1, .1, .1])
-    rel = pd.DataFrame({"relationship_id": ids, "status": statuses, "status_as_of": 2016})
+    as_of = int(panel["year"].max()) - 2
+    rel = pd.DataFrame({"relationship_id": ids, "status": statuses, "status_as_of": as_of})
     feats = models.status_features(panel, rel)
     assert set(feats["status"]) <= {"active", "dormant", "suspended", "ended"}
-    one = feats.iloc[0]
-    rows = panel[(panel["relationship_id"] == one["relationship_id"]) & (panel["year"] <= 2016)]
+    one = feats.dropna(subset=["leader_visit_share"]).iloc[0]
+    rows = panel[(panel["relationship_id"] == one["relationship_id"]) & (panel["year"] <= as_of)]
     assert one["leader_visit_share"] == pytest.approx(rows["leader_visit"].mean())
     assert one["exchange_mean"] == pytest.approx(np.log1p(rows["exchange_count"].mean()))
     r = models.reported_status(panel, rel)
-    assert r.ok and r.numbers["n_obs"] == len(feats)
-    assert r.numbers["n_reported_active"] == int((feats["status"] == "active").sum())
+    usable = feats.dropna(subset=models.STATUS_TERMS)
+    assert r.ok and r.numbers["n_obs"] == len(usable) < len(feats)  # some start after as_of
+    assert r.numbers["n_reported_active"] == int((usable["status"] == "active").sum())
+    assert "no panel years before it" in r.warnings[0]
 
 
 def test_reported_status_small_or_missing():
@@ -219,3 +222,22 @@ def test_fit_all_returns_every_model(tiny):
     for name, r in results.items():
         assert r.model == name
         assert r.ok or r.warnings  # a model that did not fit says why
+
+
+def test_support_summary_says_what_the_data_cannot_support(tiny, panel):
+    small = models.fit_all(tiny, None)
+    text = models.support_summary(tiny, small)
+    assert "**Cannot support:**" in text and "reported_status" in text
+    assert f"{len(tiny)} relationship-years" in text
+    big = {"activity_logit": models.activity_logit(panel)}
+    assert "**Can support:**" in models.support_summary(panel, big) and "Cannot" not in models.support_summary(panel, big)
+
+
+def test_read_reported_status_from_a_raw_folder(tmp_path):
+    (tmp_path / "relationships.csv").write_bytes(
+        "relationship_id,city_a,city_b,status,status_as_of\nr1,A,B,Active ,2023年\nr2,A,C,dormant,\n".encode("utf-8-sig"))
+    rel = models.read_reported_status(tmp_path)
+    assert rel["relationship_id"].tolist() == ["r1", "r2"]
+    assert rel["status"].tolist() == ["active", "dormant"]
+    assert rel["status_as_of"].iloc[0] == 2023 and pd.isna(rel["status_as_of"].iloc[1])
+    assert models.read_reported_status(tmp_path / "missing").empty
