@@ -26,6 +26,8 @@ def atomic_path(target: str | Path, suffix: str = "") -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        # mkstemp makes owner-only files; outputs are meant to be read and published
+        os.chmod(tmp_path, 0o644)
         os.replace(tmp_path, target)
     finally:
         if tmp_path.exists():

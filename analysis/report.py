@@ -41,12 +41,7 @@ WHAT_CHANGED_FILE = "what_changed.csv"
 NULL_TERMS = ("intercept", "const", "(intercept)")
 
 
-# --------------------------------------------------------------------------- rendering
-def render_notebook_html(executed_ipynb: str | Path, html_path: str | Path, hide_code: bool = True) -> Path:
-    """Executed notebook -> one self-contained UTF-8 HTML file (images embedded), written atomically."""
-    from .render import render_notebook_html as _render
-
-    return _render(executed_ipynb, html_path, hide_code=hide_code)
+from .render import embedded_font_css, render_notebook_html  # noqa: E402,F401  (re-exported)
 
 
 # --------------------------------------------------------------------------- data summary
@@ -109,7 +104,6 @@ def ratio_name(model: str, fit: str = "") -> str | None:
 
 
 OUTCOME_WORDS = {
-    "odds ratio": "the odds that the relationship is active",
     "rate ratio": "the expected number of events",
     "hazard ratio": "the risk of falling dormant",
 }
@@ -129,19 +123,39 @@ def _num(x: Any) -> float:
     return v
 
 
-def term_reading(row: pd.Series, model: str, level: float = 0.95) -> str:
-    """One sentence on one term, written from its numbers."""
+def _verb(verb: str, kind: str | None) -> str:
+    """'rise' for the plural 'odds', 'rises' for the other outcomes."""
+    return verb if kind == "odds ratio" else verb + "s"
+
+
+def outcome_words(kind: str | None, model: str) -> str:
+    """What a ratio multiplies, in words."""
+    if kind == "odds ratio":
+        return "the odds of an active year" if any(k in model for k in ("activity", "within")) else "the odds of the outcome"
+    return OUTCOME_WORDS.get(kind or "", "the outcome")
+
+
+def term_reading(row: pd.Series, model: str, level: float = 0.95, model_warnings: list[str] | None = None) -> str:
+    """One sentence on one term, written from its numbers.
+
+    Parts of the term's ``note`` that repeat a model-wide warning are left out (the
+    model's warnings are listed once, after its terms)."""
     label = row.get("label") if isinstance(row.get("label"), str) and row.get("label") else row["term"]
     est, ratio = _num(row.get("estimate")), _num(row.get("ratio"))
     lo, hi, p = _num(row.get("ci_low")), _num(row.get("ci_high")), _num(row.get("p"))
     kind = ratio_name(model, str(row.get("fit", "") or ""))
     pct = f"{level:.0%}"
     if math.isnan(est):
-        return f"- **{label}**: not estimated" + (f" ({row['note']})." if _has_note(row) else ".")
+        note = str(row["note"]) if _has_note(row) else ""
+        return f"- **{label}**: " + (note.rstrip(".") + "." if note.startswith("not estimated") else
+                                      "not estimated" + (f" ({note.rstrip('.')})." if note else "."))
     use_ratio = kind is not None and not math.isnan(ratio) and ratio > 0
     if use_ratio:
-        # CIs may be on the coefficient scale (contain the estimate) or already ratios.
-        if not (math.isnan(lo) or math.isnan(hi)) and lo <= est <= hi and not (lo <= ratio <= hi and lo > 0):
+        r_lo, r_hi = _num(row.get("ratio_ci_low")), _num(row.get("ratio_ci_high"))
+        if not (math.isnan(r_lo) or math.isnan(r_hi)):
+            lo, hi = r_lo, r_hi
+        # without ratio columns, CIs may be on the coefficient scale (they contain the estimate)
+        elif not (math.isnan(lo) or math.isnan(hi)) and lo <= est <= hi and not (lo <= ratio <= hi and lo > 0):
             lo, hi = math.exp(lo), math.exp(hi)
         value, null = ratio, 1.0
         head = f"{kind} {value:.2f}"
@@ -149,26 +163,35 @@ def term_reading(row: pd.Series, model: str, level: float = 0.95) -> str:
         value, null = est, 0.0
         head = f"estimate {value:.3g}"
     ci = "" if math.isnan(lo) or math.isnan(hi) else f" ({pct} CI {lo:.2f} to {hi:.2f})"
-    sentence = f"- **{label}**: {head}{ci}, {format_p(p)}. "
+    p_text = "" if (math.isnan(p) and not use_ratio) else f", {format_p(p)}"
+    sentence = f"- **{label}**: {head}{ci}{p_text}. "
     if math.isnan(lo) or math.isnan(hi):
         sentence += "No interval is available, so its uncertainty is unknown."
+    elif not use_ratio and math.isnan(p):
+        pass  # a descriptive quantity (e.g. a transition probability): no null value to test against
     elif lo > null or hi < null:
         up = value > null
         if use_ratio:
-            times = value if up else 1 / value
-            sentence += (f"{OUTCOME_WORDS.get(kind, 'the outcome')} is {times:.1f} times "
-                         f"{'higher' if up else 'lower'} where this is higher by one unit, "
-                         f"and the interval excludes {null:g}.")
+            sentence += (f"With each one-unit increase (for a 0/1 term: where it applies), {outcome_words(kind, model)} "
+                         f"{_verb('rise' if up else 'fall', kind)}: multiplied by {value:.2f}; the interval excludes {null:g}.")
         else:
-            sentence += f"The estimate is {'positive' if up else 'negative'} and the interval excludes {null:g}."
+            sentence += f"The estimate is {'positive' if up else 'negative'} and its interval excludes {null:g}."
         if use_ratio and lo > 0 and hi / lo > 10:
             sentence += " The interval is very wide: the direction is supported, the size is not pinned down."
     else:
         sentence += (f"The interval includes {null:g}: these data cannot tell this term's effect from none"
                      + (", and the interval is very wide." if use_ratio and lo > 0 and hi / lo > 10 else "."))
-    if _has_note(row):
-        sentence += f" Note: {row['note']}."
-    return sentence
+    note = _term_note(row, model_warnings or [])
+    if note:
+        sentence = sentence.rstrip() + f" Note: {note.rstrip('.')}."
+    return sentence.rstrip()
+
+
+def _term_note(row: pd.Series, model_warnings: list[str]) -> str:
+    if not _has_note(row):
+        return ""
+    parts = [p.strip() for p in str(row["note"]).split(" | ")]
+    return " | ".join(p for p in parts if p and p not in model_warnings)
 
 
 def _has_note(row: pd.Series) -> bool:
@@ -193,11 +216,12 @@ def read_model_table(table: pd.DataFrame, numbers: dict | None = None, level: fl
         if n_rel is not None:
             size.append(f"{int(n_rel)} relationships")
         head = f"**{model}**" + (f" ({fit})" if fit else "") + (": " + ", ".join(size) if size else "") + "."
-        lines = [head]
-        lines += [term_reading(row, str(model), level) for _, row in shown.iterrows()]
-        n_clear = sum(1 for line in lines[1:] if "interval excludes" in line)
-        lines.append(f"In all, {n_clear} of {len(shown)} terms have intervals that exclude no effect.")
         warnings = (numbers.get(str(model)) or {}).get("warnings") or []
+        lines = [head]
+        lines += [term_reading(row, str(model), level, warnings) for _, row in shown.iterrows()]
+        n_clear = sum(1 for line in lines[1:] if "interval excludes" in line)
+        if "p" in shown and shown["p"].notna().any():
+            lines.append(f"\nIn all, {n_clear} of {len(shown)} terms have intervals that exclude no effect.")
         for w in warnings:
             lines.append(f"- ⚠ {w}")
         blocks.append("\n".join(lines))
@@ -305,3 +329,10 @@ def _show(v: Any) -> str:
     if isinstance(v, float) and not np.isfinite(v):
         return str(v)
     return str(v)
+
+
+def run_parameter_names() -> list[str]:
+    """Names of the run parameters (``params/default.yaml``), for the colophon."""
+    from .params import SCHEMA
+
+    return list(SCHEMA)

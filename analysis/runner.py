@@ -251,7 +251,7 @@ def run(
 def _render(job: Job, executed: Path, paths: ProjectPaths) -> None:
     from .render import render_notebook_html
 
-    render_notebook_html(executed, executed.with_suffix(".html"))
+    render_notebook_html(executed, executed.with_suffix(".html"), hide_code=False)
     if job.spec.html:
         target = paths.out_dir / job.spec.html.format(year=job.year)
         render_notebook_html(executed, target, hide_code=True)
