@@ -50,6 +50,25 @@ def resolve_city(cities: pd.DataFrame, name_or_id: str) -> str:
     raise CityNotFound(f"city {key!r} is not in the cities table{hint}")
 
 
+def focal_city_id(cities: pd.DataFrame, relationships: pd.DataFrame, focal_city: str) -> tuple[str, str]:
+    """The focal city's id and a note; when it is not in the data (e.g. simulated data),
+    the city with the most relationships stands in and the note says so."""
+    try:
+        focal = resolve_city(cities, focal_city)
+    except CityNotFound as exc:
+        focal = None
+        why = str(exc)
+    if focal is not None:
+        if ((relationships["city_a"] == focal) | (relationships["city_b"] == focal)).any():
+            return focal, ""
+        why = f"city {focal_city!r} has no relationship in these data"
+    ends = pd.concat([relationships["city_a"], relationships["city_b"]]).value_counts()
+    if ends.empty:
+        raise CityNotFound(f"{why}; and there are no relationships to choose another focal city from")
+    busiest = sorted(ends[ends == ends.max()].index)[0]
+    return busiest, f"{why}; showing {busiest}, the city with the most relationships ({int(ends.max())}), instead."
+
+
 def city_names(cities: pd.DataFrame) -> pd.Series:
     """``city_id -> display name``: Chinese name, else English name, else the id."""
     name = cities.get("name_zh", pd.Series(index=cities.index, dtype=object))

@@ -140,9 +140,17 @@ def established_by_year_figure(table: pd.DataFrame) -> plt.Figure:
     return fig
 
 
-def activity_heatmap_figure(matrix: pd.DataFrame) -> plt.Figure:
-    """Events per relationship and year; grey = outside the relationship's panel span."""
+def activity_heatmap_figure(matrix: pd.DataFrame, drop_silent: bool = True) -> plt.Figure:
+    """Events per relationship and year; grey = outside the relationship's panel span.
+
+    With ``drop_silent`` the relationships without any event in the shown years are left
+    out (their number is given in the title), so the active histories stand out.
+    """
     style()
+    silent = matrix.fillna(0).sum(axis=1) == 0
+    n_silent = int(silent.sum()) if drop_silent else 0
+    if drop_silent and not silent.all():
+        matrix = matrix[~silent]
     height = min(MAX_HEIGHT_IN, 1.2 + 0.16 * len(matrix))
     fig, ax = plt.subplots(figsize=(DOUBLE_COLUMN_IN, height))
     values = matrix.to_numpy(dtype=float)
@@ -164,7 +172,10 @@ def activity_heatmap_figure(matrix: pd.DataFrame) -> plt.Figure:
     cbar.set_ticks(ticks, labels=[str(t) for t in ticks])
     cbar.minorticks_off()
     cbar.set_label("事件数 events (log)")
-    ax.set_title("合作关系活跃度 events per relationship and year（白=无事件，灰=关系存续期外）")
+    title = "合作关系活跃度 events per relationship and year（白=无事件，灰=关系存续期外）"
+    if n_silent:
+        title += f"\n{n_silent} relationships without any recorded event are not shown"
+    ax.set_title(title)
     fig.tight_layout()
     return fig
 
@@ -211,13 +222,41 @@ def degree_distribution_figure(distribution: pd.DataFrame) -> plt.Figure:
 
 
 # --------------------------------------------------------------------------- visits
-def visit_network_figure(graph: nx.DiGraph, types: pd.DataFrame, names: pd.Series, seed: int = 1) -> plt.Figure:
-    """The directed visit network; node colour = typology, arrow width = visits."""
+def component_layout(graph: nx.Graph, seed: int = 1) -> dict:
+    """Spring layout per connected component, components placed on a grid (largest first).
+
+    One spring layout of a disconnected graph pushes the components apart and squeezes
+    each into a clump; laying them out one by one keeps every component legible.
+    """
+    undirected = graph.to_undirected() if graph.is_directed() else graph
+    comps = sorted(nx.connected_components(undirected), key=lambda c: (-len(c), sorted(map(str, c))))
+    ncols = int(np.ceil(np.sqrt(len(comps))))
+    pos = {}
+    for i, nodes in enumerate(comps):
+        sub = undirected.subgraph(nodes)
+        local = nx.spring_layout(sub, seed=seed, k=1.5 / np.sqrt(len(nodes))) if len(nodes) > 1 else {next(iter(nodes)): np.zeros(2)}
+        row, col = divmod(i, ncols)
+        for n, (x, y) in local.items():
+            pos[n] = np.array([col * 3.0 + x, -row * 3.0 + y])
+    return pos
+
+
+def visit_network_figure(graph: nx.DiGraph, types: pd.DataFrame, names: pd.Series, seed: int = 1,
+                         max_nodes: int = 60) -> plt.Figure:
+    """The directed visit network; node colour = typology, arrow width = visits.
+
+    With more than ``max_nodes`` cities only the busiest (visits sent + received) are drawn.
+    """
     style()
     fig, ax = plt.subplots(figsize=(DOUBLE_COLUMN_IN, 5.0))
+    title = "代表团考察网络 delegation visits (arrow: visitor → host)"
+    if graph.number_of_nodes() > max_nodes:
+        busy = sorted(graph.nodes, key=lambda n: (-graph.degree(n, weight="weight"), str(n)))[:max_nodes]
+        title += f"; busiest {max_nodes} of {graph.number_of_nodes()} cities"
+        graph = graph.subgraph(busy).copy()
     kind = types.set_index("city_id")["type"]
     if graph.number_of_nodes():
-        pos = nx.spring_layout(graph, seed=seed, k=1.2 / np.sqrt(max(graph.number_of_nodes(), 1)))
+        pos = component_layout(graph, seed)
         widths = [0.5 + np.log1p(d["weight"]) for _, _, d in graph.edges(data=True)]
         nx.draw_networkx_edges(graph, pos, ax=ax, width=widths, edge_color="#888888", alpha=0.7, arrowsize=8,
                                connectionstyle="arc3,rad=0.12", node_size=120)
@@ -236,7 +275,7 @@ def visit_network_figure(graph: nx.DiGraph, types: pd.DataFrame, names: pd.Serie
     else:
         ax.text(0.5, 0.5, "无考察访问记录 no visits recorded", ha="center", va="center", transform=ax.transAxes)
     ax.set_axis_off()
-    ax.set_title("代表团考察网络 delegation visits (arrow: visitor → host)")
+    ax.set_title(title)
     fig.tight_layout()
     return fig
 

@@ -26,7 +26,11 @@ province- or prefecture-level unit by ``CN-<adcode>``. A city belongs to a clust
 when its adcode falls inside a listed unit (a district or county inside a listed
 prefecture or province-level municipality); a province as a whole belongs only
 where the cluster covers the whole province (column ``whole_province``). Hong Kong
-and Macau are matched by country code (``HK``, ``MO``) as well as by adcode.
+and Macau are matched by country code (``HK``, ``MO``) as well as by adcode. Rows of
+level ``city`` name one city id exactly (for overlay ids without an adcode). A city
+whose id carries no adcode (an overlay id such as a new area) is placed by its
+``prefecture_id``, or, inside Beijing, Tianjin, Shanghai or Chongqing, by its
+``province_id``.
 """
 
 from __future__ import annotations
@@ -251,10 +255,14 @@ def load_city_clusters(path: str | Path = CITY_CLUSTERS_FILE) -> pd.DataFrame:
     problems = []
     for i, row in df.iterrows():
         line = i + 2
-        if not (row["unit_id"].startswith("CN-") and len(row["unit_id"]) == 9 and row["unit_id"][3:].isdigit()):
+        if row["level"] not in ("province", "prefecture", "city"):
+            problems.append(f"{path.name}:{line}: column 'level': value {row['level']!r}: "
+                            "expected province, prefecture or city")
+        elif row["level"] != "city" and not (row["unit_id"].startswith("CN-") and len(row["unit_id"]) == 9
+                                             and row["unit_id"][3:].isdigit()):
             problems.append(f"{path.name}:{line}: column 'unit_id': value {row['unit_id']!r}: expected CN-<6-digit adcode>")
-        if row["level"] not in ("province", "prefecture"):
-            problems.append(f"{path.name}:{line}: column 'level': value {row['level']!r}: expected province or prefecture")
+        elif not row["unit_id"]:
+            problems.append(f"{path.name}:{line}: column 'unit_id': empty")
     if problems:
         raise ValueError("\n".join(problems))
     df["whole_province"] = df["whole_province"].replace("", "0").astype(int).astype(bool)
@@ -274,7 +282,7 @@ def cluster_of_adcode(adcode: str | None, clusters: pd.DataFrame) -> str | None:
     """The cluster a unit lies in, or None (rule in the module docstring)."""
     if not adcode:
         return None
-    for row in clusters.itertuples(index=False):
+    for row in clusters[clusters["level"] != "city"].itertuples(index=False):
         unit = row.unit_id[3:]
         if adcode.endswith("0000"):  # a province-level unit as a whole
             if unit == adcode or (row.whole_province and unit[:2] == adcode[:2]):
@@ -286,10 +294,22 @@ def cluster_of_adcode(adcode: str | None, clusters: pd.DataFrame) -> str | None:
     return None
 
 
+def _municipality(adcode: str | None) -> str | None:
+    """A province-level municipality's adcode stands in for a unit inside it (``500000``)."""
+    return adcode if adcode in ("110000", "120000", "310000", "500000") else None
+
+
 def assign_clusters(cities: pd.DataFrame, clusters: pd.DataFrame) -> pd.Series:
     """``city_id -> cluster`` (None outside every cluster)."""
     country = cities["country"] if "country" in cities else pd.Series(None, index=cities.index)
-    out = [cluster_of_adcode(city_adcode(c, k), clusters) for c, k in zip(cities["city_id"], country)]
+    # overlay cities without an adcode (e.g. a new area) fall back on their prefecture's
+    none = pd.Series(None, index=cities.index, dtype=object)
+    prefecture = cities["prefecture_id"] if "prefecture_id" in cities else none
+    province = cities["province_id"] if "province_id" in cities else none
+    by_id = clusters[clusters["level"] == "city"].set_index("unit_id")["cluster"].to_dict()
+    out = [by_id.get(c) or cluster_of_adcode(city_adcode(c, k) or city_adcode(p) or _municipality(city_adcode(v)),
+                                             clusters)
+           for c, k, p, v in zip(cities["city_id"], country, prefecture, province)]
     return pd.Series(out, index=cities["city_id"].values, name="cluster", dtype="object")
 
 

@@ -169,6 +169,13 @@ def test_cluster_membership_from_the_reference_file():
     assert got["DE-2938913"] is None
 
 
+def test_overlay_ids_without_adcode_are_placed_by_id_or_municipality():
+    cities = pd.DataFrame({"city_id": ["CN-X-TIANFU", "CN-X-NEW", "CN-X-OTHER"], "country": ["CN"] * 3,
+                           "prefecture_id": [None, None, None], "province_id": ["CN-510000", "CN-500000", "CN-510000"]})
+    got = network.assign_clusters(cities, network.load_city_clusters()).to_dict()
+    assert got == {"CN-X-TIANFU": "chengdu_chongqing", "CN-X-NEW": "chengdu_chongqing", "CN-X-OTHER": None}
+
+
 def test_cluster_shares_count_visits_inside_one_cluster():
     cities = pd.DataFrame({"city_id": ["CN-310109", "CN-330700", "CN-511900", "CN-510100", "CN-500101"],
                            "country": ["CN"] * 5})

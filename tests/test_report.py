@@ -1,0 +1,162 @@
+"""The published report and the per-year reviews, run end to end on the default (small) data.
+
+The notebooks are executed with papermill into a temporary out dir, after the panel and
+the model tables they read are built there; then rendered with ``render_notebook_html``.
+"""
+
+from __future__ import annotations
+
+import re
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import report
+from analysis.paths import DEFAULT_DATA_DIR, NOTEBOOKS_DIR, PROJECT_ROOT, ProjectPaths
+
+pm = pytest.importorskip("papermill")
+rawdata = pytest.importorskip("analysis.rawdata")
+panel_mod = pytest.importorskip("analysis.panel")
+models = pytest.importorskip("analysis.models")
+
+from analysis.io import write_parquet  # noqa: E402
+from analysis.numbers import update_numbers  # noqa: E402
+from analysis.tables import save_table  # noqa: E402
+
+
+def execute(name: str, paths: ProjectPaths, **params) -> Path:
+    out = paths.executed / (f"{name}_{params['year']}.ipynb" if "year" in params else f"{name}.ipynb")
+    pm.execute_notebook(str(NOTEBOOKS_DIR / f"{name}.ipynb"), str(out), kernel_name="python3",
+                        parameters={"data_dir": str(paths.data_dir), "out_dir": str(paths.out_dir), **params},
+                        cwd=str(PROJECT_ROOT), progress_bar=False, start_timeout=120)
+    return out
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory) -> ProjectPaths:
+    paths = ProjectPaths.from_params(DEFAULT_DATA_DIR, tmp_path_factory.mktemp("out"))
+    paths.ensure_output_dirs()
+    raw = rawdata.load_raw(paths.data_dir)
+    panel = panel_mod.build_panel(raw)
+    write_parquet(paths.panel, panel)
+    for key, result in models.fit_all(panel, raw.relationships).items():
+        save_table(result.table, key, paths.tables)
+        update_numbers(paths.numbers, key, result.numbers)
+    years = sorted(int(y) for y in raw.events["year"].unique())
+    with ThreadPoolExecutor(max_workers=2) as pool:  # two cores: two kernels at a time
+        list(pool.map(lambda n: execute(n, paths), ["20_describe", "40_delegation_network"]))
+        executed = list(pool.map(lambda y: (y, execute("25_year_review", paths, year=y)), years))
+    for year, nb in executed:
+        report.render_notebook_html(nb, paths.out_dir / f"reports/years/{year}.html")
+    report.render_notebook_html(execute("90_report", paths), paths.report_html)
+    return paths
+
+
+def test_figures_are_written_as_png_and_svg(run):
+    for name in report.FIGURE_ORDER:
+        assert (run.figures / f"{name}.png").stat().st_size > 10_000, name
+        assert (run.figures / f"{name}.svg").exists(), name
+
+
+def test_report_holds_every_section_and_no_error(run):
+    html = run.report_html.read_text(encoding="utf-8")
+    assert '<meta charset="utf-8"' in html.lower()
+    for heading in report.SECTIONS:
+        assert f">{heading}<" in html or f">{heading}</" in html or heading in html, heading
+    assert "Traceback" not in html
+    assert "jp-RenderedText" not in html or 'data-mime-type="application/vnd.jupyter.stderr"' not in html
+    assert not re.search(r"\b\w*Error\b:", html)
+    assert "This is the first run" in html  # no what_changed.csv in this out dir
+
+
+def test_report_embeds_images_and_needs_no_network(run):
+    html = run.report_html.read_text(encoding="utf-8")
+    assert html.count("data:image/png;base64,") >= len(report.FIGURE_ORDER)
+    assert not re.search(r"<script[^>]+src=", html)  # no script fetched from a CDN
+    assert "data:font/woff;base64," in html  # Chinese glyphs travel with the page
+    assert "巴中市" in html  # Chinese text survives as UTF-8
+
+
+def test_report_reads_each_model_table_from_its_numbers(run):
+    html = run.report_html.read_text(encoding="utf-8")
+    tables = report.load_model_tables(run.tables)
+    assert "activity_logit" in tables
+    for name, table in tables.items():
+        assert f"<h3" in html and name in html
+        first = table.dropna(subset=["estimate"])
+        if len(first):
+            assert first.iloc[0]["label"] in html or first.iloc[0]["term"] in html
+
+
+def test_report_colophon_shows_commit_hashes_versions_parameters(run):
+    html = run.report_html.read_text(encoding="utf-8")
+    assert "git commit" in html
+    sha = re.findall(r"\b[0-9a-f]{64}\b", html)
+    assert len(sha) >= 3  # one per raw input
+    assert "statsmodels" in html and "typology_ratio" in html
+
+
+def test_one_year_review_per_year_present(run):
+    raw = rawdata.load_raw(run.data_dir)
+    years = sorted(int(y) for y in raw.events["year"].unique())
+    files = sorted(p.stem for p in (run.out_dir / "reports/years").glob("*.html"))
+    assert files == [str(y) for y in years]
+    last = (run.out_dir / f"reports/years/{years[-1]}.html").read_text(encoding="utf-8")
+    assert f"{years[-1]}年" in last and "Traceback" not in last
+    assert "Relationships active this year" in last and "Most active partners" in last
+
+
+# ------------------------------------------------------------------ readings on hand-made tables
+def tidy(**over):
+    row = dict(model="activity_logit", term="leader_visit_lag", label="top-leader visit last year",
+               estimate=0.9, ratio=2.46, se=0.3, ci_low=0.31, ci_high=1.49, ratio_ci_low=1.36, ratio_ci_high=4.44,
+               p=0.003, n_obs=400, n_relationships=50, fit="logit, maximum likelihood", note="")
+    row.update(over)
+    return pd.DataFrame([row])
+
+
+def test_reading_follows_the_numbers():
+    text = report.read_model_table(tidy())
+    assert "odds ratio 2.46" in text and "1.36 to 4.44" in text and "p = 0.003" in text
+    assert "rise" in text and "400 observations" in text and "50 relationships" in text
+    lower = report.read_model_table(tidy(estimate=-0.9, ratio=0.41, ratio_ci_low=0.23, ratio_ci_high=0.74,
+                                         ci_low=-1.49, ci_high=-0.31))
+    assert "fall" in lower and "0.41" in lower
+    null = report.read_model_table(tidy(ratio_ci_low=0.5, ratio_ci_high=3.0, p=0.4))
+    assert "cannot tell" in null and "rise" not in null
+
+
+def test_reading_uses_coefficient_ci_when_no_ratio_ci():
+    t = tidy().drop(columns=["ratio_ci_low", "ratio_ci_high"])
+    assert "1.36 to 4.44" in report.read_model_table(t)
+
+
+def test_reading_lists_model_warnings_once():
+    w = "Too few events per parameter"
+    t = pd.concat([tidy(note=w), tidy(term="age", label="age", note=f"separated | {w}")])
+    text = report.read_model_table(t, {"activity_logit": {"warnings": [w]}})
+    assert text.count(w) == 1 and "Note: separated" in text
+
+
+def test_ratio_name_by_model():
+    assert report.ratio_name("event_counts", "negative binomial (NB2)") == "rate ratio"
+    assert report.ratio_name("time_to_dormancy", "Cox proportional hazards") == "hazard ratio"
+    assert report.ratio_name("transitions", "transition proportions") is None
+
+
+def test_colophon_from_a_manifest():
+    c = report.colophon({"git": {"commit": "abc123", "dirty": True}, "inputs": {"sha256": {"a.csv": "f" * 64}},
+                         "environment": {"python": "3.11", "packages": {"pandas": "3.1"}},
+                         "parameters": {"power_years": [5, 10], "start_year": None}})
+    assert "abc123" in c["text"] and "dirty" in c["text"]
+    assert c["inputs"].iloc[0]["sha256"] == "f" * 64
+    assert dict(zip(c["parameters"]["parameter"], c["parameters"]["value"])) == {"power_years": "5, 10",
+                                                                                "start_year": "null"}
+
+
+def test_what_changed_none_on_first_run(tmp_path):
+    assert report.what_changed(tmp_path) is None
+    (tmp_path / "what_changed.csv").write_text("model,term\nm,t\n", encoding="utf-8")
+    assert len(report.what_changed(tmp_path)) == 1
