@@ -200,6 +200,7 @@ def prepare_relationships(relationships: pd.DataFrame, cities: pd.DataFrame, end
     city_a = r["city_a"].astype("str").to_numpy()
     city_b = r["city_b"].astype("str").to_numpy()
     return pd.DataFrame({
+        "rel_no": np.arange(len(r), dtype="int32"),  # position in id order: cheap window/sort key
         "relationship_id": r["relationship_id"].astype("str").to_numpy(),
         "city_a": city_a,
         "city_b": city_b,
@@ -385,19 +386,28 @@ def _panel_pandas(ev: pd.DataFrame, rel: pd.DataFrame, cty: pd.DataFrame, option
     return panel[panel["year"] >= plan.first_row_year]
 
 
+PANEL_DTYPES = {**{c: "str" for c in STRING_COLUMNS}, **{c: "int64" for c in INT_COLUMNS},
+                **{c: "float64" for c in FLOAT_COLUMNS}, "established": "Int64"}
+
+
 def _finalise(df: pd.DataFrame) -> pd.DataFrame:
     """Fixed columns, dtypes and row order, whatever the engine."""
-    out = pd.DataFrame(index=range(len(df)))
-    df = df.reset_index(drop=True)
-    for c in STRING_COLUMNS:
-        out[c] = df[c].astype("str").to_numpy()
-    for c in INT_COLUMNS:
-        out[c] = pd.to_numeric(df[c]).astype("int64").to_numpy()
-    for c in FLOAT_COLUMNS:
-        out[c] = pd.to_numeric(df[c]).astype("float64").to_numpy()
-    out["established"] = pd.to_numeric(df["established"]).astype("Int64").array
-    out = out[PANEL_COLUMNS]
-    return out.sort_values(["relationship_id", "year"], kind="stable").reset_index(drop=True)
+    out = df[PANEL_COLUMNS].reset_index(drop=True)
+    for c in INT_COLUMNS + FLOAT_COLUMNS + ["established"]:
+        if out[c].dtype == object:  # Spark rows come back as Python objects
+            out[c] = pd.to_numeric(out[c])
+    out = out.astype(PANEL_DTYPES)
+    if not _is_sorted(out):
+        out = out.sort_values(["relationship_id", "year"], kind="stable").reset_index(drop=True)
+    return out
+
+
+def _is_sorted(panel: pd.DataFrame) -> bool:
+    rid, year = panel["relationship_id"], panel["year"].to_numpy()
+    if len(panel) < 2:
+        return True
+    nxt, cur = rid.iloc[1:].reset_index(drop=True), rid.iloc[:-1].reset_index(drop=True)
+    return bool(((nxt > cur) | ((nxt == cur) & (year[1:] > year[:-1]))).all())
 
 
 def _require(frame: pd.DataFrame, columns: Sequence[str], name: str) -> pd.DataFrame:
@@ -405,3 +415,29 @@ def _require(frame: pd.DataFrame, columns: Sequence[str], name: str) -> pd.DataF
     if missing:
         raise ValueError(f"{name}: missing column(s) {', '.join(missing)} (has {', '.join(map(str, frame.columns))})")
     return frame
+
+
+# --------------------------------------------------------------------------- summaries
+
+def panel_summary(panel: pd.DataFrame) -> pd.DataFrame:
+    """One-column table: rows, relationships, years, share active and what the model can use."""
+    model_rows = panel.dropna(subset=["leader_visit_lag"]) if len(panel) else panel
+    items = {
+        "rows (relationship-years)": len(panel),
+        "relationships": panel["relationship_id"].nunique(),
+        "years": f"{panel['year'].min()}–{panel['year'].max()}" if len(panel) else "none",
+        "share of years active": round(float(panel["active"].mean()), 3) if len(panel) else None,
+        "events counted": int(panel["events"].sum()),
+        "rows with lags (used by the models)": len(model_rows),
+        "rows dormant": int(panel["dormant"].sum()),
+        "relationships without an established year": int(panel.loc[panel["established"].isna(), "relationship_id"].nunique()),
+    }
+    return pd.DataFrame({"value": [str(v) for v in items.values()]}, index=pd.Index(list(items), name="panel"))
+
+
+def activity_by_year(panel: pd.DataFrame) -> pd.DataFrame:
+    """Per year: relationships observed, active, share active, events."""
+    out = panel.groupby("year").agg(relationships=("relationship_id", "size"), active=("active", "sum"),
+                                    events=("events", "sum"))
+    out["share_active"] = (out["active"] / out["relationships"]).round(3)
+    return out

@@ -95,7 +95,7 @@ class SimulatedData:
 
 def simulate_network(n_relationships: int, n_years: int, seed: int, last_year: int = LAST_YEAR,
                      rates: dict[str, float] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Cities (overlay rows with ids ``SIM-000001``...) and relationships on distinct city pairs."""
+    """Cities (overlay rows with ids ``CN-SIM000001``, ``JP-SIM000017``...) and relationships on distinct city pairs."""
     if n_relationships < 1 or n_years < 2:
         raise ValueError("need at least 1 relationship and 2 years")
     rates = {**DEFAULT_RATES, **(rates or {})}
@@ -112,12 +112,14 @@ def simulate_network(n_relationships: int, n_years: int, seed: int, last_year: i
     lat = np.concatenate([rng.uniform(22.0, 45.0, n_cn), centre[:, 0] + rng.uniform(-3, 3, n_fx)])
     lon = np.concatenate([rng.uniform(100.0, 125.0, n_cn), centre[:, 1] + rng.uniform(-3, 3, n_fx)])
     n_cities = n_cn + n_fx
-    ids = np.array([f"SIM-{i:06d}" for i in range(1, n_cities + 1)])
+    country = np.concatenate([np.full(n_cn, "CN"), fx_country])
+    # ids follow the contract's "<ISO2>-..." rule (the validator checks the prefix)
+    ids = np.array([f"{c}-SIM{i:06d}" for i, c in enumerate(country, start=1)])
     cities = pd.DataFrame({
         "city_id": ids,
         "name_zh": [f"模拟{'市' if i < n_cn else '外市'}{i + 1:06d}" for i in range(n_cities)],
         "name_en": [f"Simcity {i + 1:06d}" for i in range(n_cities)],
-        "country": np.concatenate([np.full(n_cn, "CN"), fx_country]),
+        "country": country,
         "province": np.where(np.arange(n_cities) < n_cn, "模拟省", ""),
         "level": np.where(np.arange(n_cities) < n_cn, "prefecture", "foreign"),
         "lat": np.round(lat, 4),  # rounded as written, so distances equal the panel's
@@ -455,6 +457,9 @@ def write_event_log(path: str | Path, n_events: int, cities: pd.DataFrame, relat
     city_dict = pa.array(city_ids)
     kinds, ranks = pa.array(BENCH_KINDS), pa.array(BENCH_RANKS)
     first_year = last_year - n_years + 1
+    start = relationships["established"].astype("float64").fillna(first_year).clip(lower=first_year).to_numpy().astype(np.int16)
+    stop = relationships["ended"].astype("float64").fillna(last_year).clip(upper=last_year).to_numpy().astype(np.int16)
+    span = (stop - start + 1).astype(np.float64)
     rng = np.random.default_rng([seed, 3])
     schema = pa.schema([("year", pa.int16()), ("origin", pa.dictionary(pa.int32(), pa.string())),
                         ("destination", pa.dictionary(pa.int32(), pa.string())),
@@ -468,7 +473,8 @@ def write_event_log(path: str | Path, n_events: int, cities: pd.DataFrame, relat
             while done < n_events:
                 m = min(chunk_rows, n_events - done)
                 r = rng.integers(0, len(relationships), m, dtype=np.int32)
-                year = rng.integers(first_year, last_year + 1, m, dtype=np.int16)
+                # uniform over each relationship's own years, so every event reaches the panel
+                year = (start[r] + (rng.random(m) * span[r]).astype(np.int16)).astype(np.int16)
                 named = rng.random(m) < 0.5
                 use_county = rng.random(m) < 0.1
                 origin = np.where(use_county, a_county[r], a_code[r]).astype(np.int32)
