@@ -15,7 +15,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 from matplotlib.colors import ListedColormap, LogNorm
-from matplotlib.ticker import FuncFormatter, NullFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 
 from .describe import KIND_LABELS, REGION_LABELS
 from .fonts import use_cjk_font
@@ -121,8 +121,11 @@ def partners_map_figure(partners: pd.DataFrame, focal: dict) -> plt.Figure:
 
 
 # --------------------------------------------------------------------------- relationships
-def established_by_year_figure(table: pd.DataFrame) -> plt.Figure:
-    """Stacked bars: relationships established per year, by kind."""
+def established_by_year_figure(table: pd.DataFrame, n_unknown: int = 0) -> plt.Figure:
+    """Stacked bars: relationships established per year, by kind.
+
+    Years are whole numbers on the axis; ``n_unknown`` relationships without a known
+    year are not drawn and are counted in the title."""
     style()
     fig, ax = plt.subplots(figsize=(DOUBLE_COLUMN_IN, 2.8))
     kinds = [k for k in KIND_ORDER if k in table.columns] + [k for k in table.columns if k not in KIND_ORDER]
@@ -133,9 +136,13 @@ def established_by_year_figure(table: pd.DataFrame) -> plt.Figure:
         bottom += table[kind].to_numpy()
     ax.set_xlabel("签订年份 year established")
     ax.set_ylabel("关系数 relationships")
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # no 2007.5
     ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    ax.set_title("历年建立的合作关系 relationships established per year")
+    title = "历年建立的合作关系 relationships established per year"
+    if n_unknown:
+        title += f"（年份不详 year unknown: {n_unknown}）"
+    ax.set_title(title)
     fig.tight_layout()
     return fig
 
@@ -211,6 +218,8 @@ def degree_distribution_figure(distribution: pd.DataFrame) -> plt.Figure:
     ax.set_xscale("log")
     ax.set_yscale("log")
     for axis in (ax.xaxis, ax.yaxis):  # plain numbers (1, 2, 0.5), not 2×10^0
+        # 1-2-5 ticks: a range inside one decade still gets several labels
+        axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
         axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
         axis.set_minor_formatter(NullFormatter())
     ax.set_xlabel("度 degree (partners)")
@@ -289,7 +298,7 @@ def visits_by_month_figure(table: pd.DataFrame) -> plt.Figure:
     ax.bar(known["month"].astype(int), known["visits"], color="#4c72b0")
     ax.set_xticks(range(1, 13), labels=[f"{m}月" for m in range(1, 13)], fontsize=6.5)
     ax.set_ylabel("访问次数 visits")
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title(f"按月份的考察访问 visits by month（月份不详 unknown: {unknown}）")
     fig.tight_layout()
     return fig

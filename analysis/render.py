@@ -52,7 +52,10 @@ def embedded_font_css(html_text: str) -> str:
     A reader's machine may lack Chinese fonts (a fresh Linux box shows boxes), so the
     page carries the glyphs it needs: the Noto Sans CJK SC font of ``mplfonts``,
     subset with fontTools (a few dozen kB instead of 16 MB), as a base64 WOFF font.
-    It comes last in every font list, so it only fills in glyphs the system lacks.
+    It comes first in every font list: the subset holds only the page's CJK characters
+    (U+2E80 and up), so Latin text falls through to the system fonts, while Chinese text
+    in every element gets these glyphs (last in the list, Chromium on a machine without
+    CJK fonts drew boxes inside table cells).
     """
     import base64
     import io
@@ -61,7 +64,9 @@ def embedded_font_css(html_text: str) -> str:
 
     from .fonts import cjk_font_path
 
-    chars = sorted({c for c in html_text if ord(c) > 0x2000})
+    # CJK blocks only (from U+2E80): general punctuation such as “ ” – stays with the
+    # system font, since this font comes first and would draw it full-width
+    chars = sorted({c for c in html_text if ord(c) >= 0x2E80})
     if not chars:
         return ""
     options = subset.Options()
@@ -75,8 +80,8 @@ def embedded_font_css(html_text: str) -> str:
     buf = io.BytesIO()
     subset.save_font(font, buf, options)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
-    sans = f'system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, "{EMBEDDED_FAMILY}", sans-serif'
-    mono = f'menlo, consolas, "DejaVu Sans Mono", "{EMBEDDED_FAMILY}", monospace'
+    sans = f'"{EMBEDDED_FAMILY}", system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif'
+    mono = f'"{EMBEDDED_FAMILY}", menlo, consolas, "DejaVu Sans Mono", monospace'
     return (
         "<style>\n"
         f'@font-face {{ font-family: "{EMBEDDED_FAMILY}"; src: url(data:font/woff;base64,{data}) format("woff"); }}\n'

@@ -109,22 +109,26 @@ def notebook_parameters(job: Job, params: dict[str, Any], paths: ProjectPaths) -
 
 
 def read_files(spec: NotebookSpec, paths: ProjectPaths) -> list[Path]:
+    """Files matched by the notebook's ``reads`` globs; a ``!`` glob removes matches
+    (e.g. a table the notebook itself writes into a folder it reads)."""
     files: list[Path] = []
+    excluded: set[Path] = set()
     for pattern in spec.reads:
-        prefix, _, rest = pattern.partition("/")
+        negate = pattern.startswith("!")
+        prefix, _, rest = pattern.lstrip("!").partition("/")
         if prefix == "raw":
             root = paths.data_dir
             candidates = raw_input_files(root)
+            if rest not in ("**", "**/*"):
+                candidates = [p for p in candidates if p.relative_to(root).match(rest)]
         elif prefix == "out":
             root = paths.out_dir
             glob = rest if not rest.endswith("**") else rest + "/*"
             candidates = [p for p in root.glob(glob) if p.is_file()]
         else:
             raise ValueError(f"{spec.path.name}: 'reads' entry {pattern!r} must start with raw/ or out/")
-        if prefix == "raw" and rest not in ("**", "**/*"):
-            candidates = [p for p in candidates if p.relative_to(root).match(rest)]
-        files.extend(candidates)
-    return files
+        (excluded.update if negate else files.extend)(candidates)
+    return [f for f in files if f not in excluded]
 
 
 def cache_key(job: Job, passed: dict[str, Any], paths: ProjectPaths, code_hash: str, lock_hash: str) -> str:

@@ -79,3 +79,32 @@ def test_visit_network_draws_only_the_busiest_cities(tmp_path):
     fig = figures.visit_network_figure(graph, types, pd.Series(dtype=object), max_nodes=10)
     assert "busiest 10 of 31" in fig.axes[0].get_title()
     plt.close(fig)
+
+
+def _tick_values(axis) -> list[float]:
+    lo, hi = sorted(axis.get_view_interval())
+    return [t for t in axis.get_majorticklocs() if lo - 1e-9 <= t <= hi + 1e-9]
+
+
+def test_established_by_year_has_whole_year_ticks_and_counts_unknown_years():
+    # a span of 17 years: matplotlib's default locator would put ticks at half years
+    table = pd.DataFrame({"sister_city": [1, 0, 2, 1]}, index=pd.Index([2005, 2011, 2016, 2022], name="year"))
+    fig = figures.established_by_year_figure(table, n_unknown=7)
+    ax = fig.axes[0]
+    years = _tick_values(ax.xaxis)
+    assert len(years) >= 3 and all(float(y).is_integer() for y in years), years
+    assert all(float(v).is_integer() for v in _tick_values(ax.yaxis))
+    assert "7" in ax.get_title()
+    plt.close(fig)
+
+
+def test_degree_distribution_labels_several_ticks_within_one_decade():
+    dist = pd.DataFrame({"degree": [1, 2, 3, 10, 12, 16], "share": [0.7, 0.12, 0.05, 0.02, 0.02, 0.02]})
+    fig = figures.degree_distribution_figure(dist)
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    shown = [t.get_text() for t in ax.yaxis.get_ticklabels() if t.get_text()
+             and ax.get_ylim()[0] <= t.get_position()[1] <= ax.get_ylim()[1]]
+    assert len(shown) >= 3, shown  # not just "0.1"
+    assert all("10^" not in s and "$" not in s for s in shown)
+    plt.close(fig)

@@ -156,7 +156,125 @@ def test_colophon_from_a_manifest():
                                                                                 "start_year": "null"}
 
 
-def test_what_changed_none_on_first_run(tmp_path):
-    assert report.what_changed(tmp_path) is None
-    (tmp_path / "what_changed.csv").write_text("model,term\nm,t\n", encoding="utf-8")
-    assert len(report.what_changed(tmp_path)) == 1
+def test_what_changed_none_on_first_run_then_compares_with_kept_numbers(tmp_path):
+    from analysis.io import write_json
+    from analysis.paths import ProjectPaths
+
+    paths = ProjectPaths(tmp_path / "raw", tmp_path / "out")
+    write_json(paths.numbers, {"activity_logit": {"terms": {"age": {"coef": 0.1, "se": 0.2}}, "n_obs": 5}})
+    assert report.what_changed(paths) is None  # nothing kept yet: a first run
+    write_json(paths.history / "20260101T000000Z_000000000000.json",
+               {"activity_logit": {"terms": {"age": {"coef": 0.3, "se": 0.2}}, "n_obs": 4}})
+    table, against = report.what_changed(paths)
+    assert against == "20260101T000000Z_000000000000.json"
+    assert table.loc[0, "estimate_previous"] == 0.3 and table.loc[0, "estimate_new"] == 0.1
+    assert (paths.tables / "what_changed.csv").exists()
+
+
+# ------------------------------------------------------------------ display tables
+def test_display_table_is_compact_with_ratio_and_interval_in_one_cell():
+    t = pd.concat([tidy(term="Intercept", label="intercept (baseline log-odds)", estimate=0.4, ratio=1.49,
+                        ratio_ci_low=0.01, ratio_ci_high=297.3, p=0.88),
+                   tidy(estimate=0.6955, ratio=2.0048, ratio_ci_low=0.2358, ratio_ci_high=17.041, p=0.5241)])
+    shown = report.display_table(t)
+    assert list(shown.columns) == ["Term", "Variable", "Estimate", "SE", "Odds ratio [95% CI]", "p"]
+    assert shown.index.tolist() == [0, 1]
+    row = shown.iloc[1]
+    assert row["Term"] == "top-leader visit last year" and row["Variable"] == "leader_visit_lag"
+    assert row["Odds ratio [95% CI]"] == "2.00 [0.24, 17.04]" and row["p"] == "0.524" and row["Estimate"] == "0.70"
+    assert shown.iloc[0]["Odds ratio [95% CI]"] == "—"  # exp(intercept) is baseline odds, not a ratio
+    html = report.styled_model_table(shown).to_html()
+    assert "<small><code>leader_visit_lag</code></small>" in html and "n_obs" not in html and "fit" not in html
+
+
+def test_display_table_shows_two_way_se_only_when_computed():
+    t = tidy(se_twoway=0.41, p_twoway=0.02)
+    assert "SE (two-way)" in report.display_table(t).columns
+    assert report.display_table(t).iloc[0]["SE (two-way)"] == "0.41"
+    assert "SE (two-way)" not in report.display_table(tidy(se_twoway=float("nan"))).columns
+
+
+def test_intercept_label_follows_the_model():
+    counts = tidy(model="event_counts", term="Intercept", label="intercept (baseline log-odds)",
+                  fit="negative binomial (NB2)")
+    assert report.display_table(counts).iloc[0]["Term"] == "intercept (baseline log rate)"
+    logit = tidy(term="Intercept", label="intercept (baseline log-odds)")
+    assert report.display_table(logit).iloc[0]["Term"] == "intercept (baseline log-odds)"
+
+
+def test_notes_are_listed_once_below_the_table_with_marks():
+    w = "Too few events per parameter"
+    t = pd.concat([tidy(note=w), tidy(term="age", label="age", note=f"separated: penalised | {w}"),
+                   tidy(term="intl", label="international", estimate=float("nan"), note=f"not estimated: infinite | {w}")])
+    shown = report.display_table(t, model_warnings=[w])
+    assert shown["Term"].tolist() == ["top-leader visit last year", "age †", "international ‡"]
+    assert shown.iloc[2]["Estimate"] == "not estimated"
+    notes = report.table_notes(t, [w])
+    assert notes == ["† age — separated: penalised.", "‡ international — not estimated: infinite.", f"⚠ {w}"]
+    # without numbers.json the model-wide warning is found as the note every row shares
+    assert report.table_notes(t)[-1] == f"⚠ {w}"
+
+
+def test_table_caption_gives_n_and_fit_once():
+    cap = report.table_caption(pd.concat([tidy(), tidy(term="age")]))
+    assert cap.count("400 observations") == 1 and "50 relationships" in cap and "maximum likelihood" in cap
+
+
+def test_model_section_reading_does_not_repeat_table_notes():
+    w = "Too few events per parameter"
+    t = pd.concat([tidy(note=w), tidy(term="age", label="age", note=f"separated: penalised | {w}")])
+    parts = report.model_section("activity_logit", t, {"activity_logit": {"warnings": [w]}})
+    text = "\n".join(p for p in parts if isinstance(p, str))
+    assert text.count(w) == 1 and text.count("separated: penalised") == 1
+    assert parts[0].startswith("### ") and "activity_logit" in parts[0]
+
+
+def test_formatting_of_numbers():
+    assert report.fmt_number(0.000778) == "0.00078" and report.fmt_number(4873780.0) == "4,873,780"
+    assert report.fmt_p(0.0004) == "<0.001" and report.fmt_number(float("nan")) == "—"
+
+
+# ------------------------------------------------------------------ data summary and caveats
+@pytest.fixture(scope="module")
+def raw():
+    return rawdata.load_raw(DEFAULT_DATA_DIR)
+
+
+def test_data_summary_tables_have_no_index_and_named_countries(raw):
+    s = report.data_summary(raw)
+    for key in ("relationships_by_kind_status", "events_by_year_kind", "cities_by_country"):
+        assert isinstance(s[key].index, pd.RangeIndex), key
+        assert "<th" not in report.styled_table(s[key]).to_html().split("</thead>")[1], key  # no index cells
+    by_country = s["cities_by_country"]
+    assert by_country["cities"].is_monotonic_decreasing
+    assert by_country["cities"].sum() == len(set(raw.relationships["city_a"]) | set(raw.relationships["city_b"])
+                                             | set(raw.events["origin"].dropna()) | set(raw.events["destination"].dropna()))
+    assert "China" in set(by_country["country"]) and "CN" in set(by_country["ISO code"])
+    assert report.country_name("DE") == "Germany" and report.country_name("XX") == "XX"
+
+
+def test_caveats_say_what_the_data_are_and_can_support(raw):
+    numbers = {"activity_logit": {"penalised": True, "events_per_parameter": 1.3, "n_relationships": 54,
+                                  "fit": "logit, Firth"},
+               "time_to_dormancy": {"events_per_parameter": 2.2, "n_relationships": 11, "fit": "Cox, robust SEs"}}
+    power = pd.DataFrame({"relationships": [50, 200], "years": [10, 10], "effect": [0.5, 0.5], "power": [0.28, 0.84]})
+    text = "\n".join(report.caveats(raw, numbers, power=power))
+    n_docs = len(raw.sources)
+    assert f"transcribed from {n_docs} documents" in text and "small case dataset" in text.lower()
+    assert "quiet year may be an unreported year" in text.lower()
+    for key in raw.sources:  # each source's own window
+        assert key in text
+    assert "Aggregates" in text and "Firth" in text and "`activity_logit`" in text
+    assert "11 relationships" in text  # few clusters
+    assert "cannot support" in text and "28%" in text and "200 relationships" in text
+    windows = report.source_windows(raw)
+    assert windows["event_records"].sum() == len(raw.events)
+
+
+def test_figure_width_keeps_one_scale(tmp_path):
+    from PIL import Image
+
+    for name, inches in (("single", 3.6), ("double", 7.4)):
+        Image.new("RGB", (int(inches * 300), 300), "white").save(tmp_path / f"{name}.png")
+    single, double = report.figure_width(tmp_path / "single.png"), report.figure_width(tmp_path / "double.png")
+    assert double == report.FIGURE_MAX_WIDTH_PX and 0.4 < single / double < 0.6

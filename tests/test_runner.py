@@ -136,3 +136,17 @@ def test_timeout_and_dead_kernel_have_their_own_messages(tmp_path, tiny_raw, def
 def test_unknown_notebook_in_only_is_refused(tmp_path, tiny_raw, default_params, pipeline):
     with pytest.raises(KeyError, match="99_nothing"):
         run(default_params, ProjectPaths(tiny_raw, tmp_path / "o"), notebooks_dir=pipeline, only=["99_nothing"])
+
+
+def test_reads_exclusion_keeps_own_outputs_out_of_the_cache_key(tmp_path, tiny_raw):
+    from analysis.notebooks import read_spec
+    from analysis.runner import read_files
+
+    nb = make_notebook(tmp_path / "nbs/90_x.ipynb", 'out_dir = "."', ["pass"],
+                       reads=["raw/events/*", "out/results/tables/*", "!out/results/tables/own.csv"])
+    paths = ProjectPaths(tiny_raw, tmp_path / "out")
+    (paths.tables).mkdir(parents=True)
+    (paths.tables / "model.csv").write_text("a\n1\n")
+    (paths.tables / "own.csv").write_text("b\n2\n")
+    names = sorted(p.name for p in read_files(read_spec(nb), paths))
+    assert names == ["2023.csv", "2024.csv", "model.csv"]
