@@ -52,9 +52,9 @@ def simulate_activity_panel(
     drivers, log_km, intl = [], [], []
     for k in range(n_blocks):
         block = rel.iloc[k * simulate.BLOCK_SIZE:(k + 1) * simulate.BLOCK_SIZE].reset_index(drop=True)
-        lk, it = simulate._relationship_terms(block, cities)
-        yrs = simulate._driver_years(block, lk, it, first_year, last_year, effects, rates,
-                                     np.random.default_rng(children[k]))
+        lk, it = simulate.relationship_terms(block, cities)
+        yrs = simulate.driver_years(block, lk, it, first_year, last_year, effects, rates,
+                                    np.random.default_rng(children[k]))
         drivers.append(yrs.assign(rel=yrs["rel"] + k * simulate.BLOCK_SIZE))
         log_km.append(np.asarray(lk, dtype=float))
         intl.append(np.asarray(it, dtype=float))

@@ -180,8 +180,8 @@ def _distinct_pairs(rng, n: int, n_left: int, n_right: int, same_set: bool) -> t
 
 # --------------------------------------------------------------------------- dynamics
 
-def _driver_years(rel: pd.DataFrame, log_km: np.ndarray, intl: np.ndarray, first_year: int, last_year: int,
-                  effects: dict[str, float], rates: dict[str, float], rng) -> pd.DataFrame:
+def driver_years(rel: pd.DataFrame, log_km: np.ndarray, intl: np.ndarray, first_year: int, last_year: int,
+                 effects: dict[str, float], rates: dict[str, float], rng) -> pd.DataFrame:
     """Active relationship-years with their drivers (one vectorised step per year)."""
     n = len(rel)
     est = rel["established"].to_numpy(dtype="int64")
@@ -270,7 +270,7 @@ def _render_events(years: pd.DataFrame, rel: pd.DataFrame, rates: dict[str, floa
     return out
 
 
-def _relationship_terms(rel: pd.DataFrame, cities: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def relationship_terms(rel: pd.DataFrame, cities: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     places = cities.set_index("city_id")
     a = places.loc[rel["city_a"]]
     b = places.loc[rel["city_b"]]
@@ -289,8 +289,8 @@ def iter_event_blocks(cities: pd.DataFrame, relationships: pd.DataFrame, n_years
     for k in range(n_blocks):
         rng = np.random.default_rng(children[k])
         rel = relationships.iloc[k * BLOCK_SIZE:(k + 1) * BLOCK_SIZE].reset_index(drop=True)
-        log_km, intl = _relationship_terms(rel, cities)
-        years = _driver_years(rel, log_km, intl, first_year, last_year, effects, rates, rng)
+        log_km, intl = relationship_terms(rel, cities)
+        years = driver_years(rel, log_km, intl, first_year, last_year, effects, rates, rng)
         ev = _render_events(years, rel, rates, rng)
         yield ev.sort_values(["year", "_sort", "origin", "destination", "kind"], kind="stable").reset_index(drop=True)
 
