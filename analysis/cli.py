@@ -75,10 +75,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     except (KeyError, ValueError) as exc:
         print(f"error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
         return EXIT_INVALID
-    failed = [r for r in outcome.results if r.status == "failed"]
-    if failed:
-        # A failure of the validation notebook is a data problem, not a code problem.
-        return EXIT_INVALID if failed[0].notebook.startswith("00_") else EXIT_FAILED
+    if not outcome.ok:
+        return EXIT_FAILED  # data problems were refused above with EXIT_INVALID
     print(f"manifest: {outcome.manifest_path}")
     return EXIT_OK
 

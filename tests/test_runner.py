@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -150,3 +151,15 @@ def test_reads_exclusion_keeps_own_outputs_out_of_the_cache_key(tmp_path, tiny_r
     (paths.tables / "own.csv").write_text("b\n2\n")
     names = sorted(p.name for p in read_files(read_spec(nb), paths))
     assert names == ["2023.csv", "2024.csv", "model.csv"]
+
+
+def test_bad_raw_data_exits_2_before_any_notebook(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(PROJECT_ROOT / "tests/fixtures/valid", raw)
+    rel = raw / "relationships.csv"
+    rel.write_text(rel.read_text(encoding="utf-8").replace("friendly_exchange", "twin_town", 1), encoding="utf-8")
+    out = tmp_path / "out"
+    proc = _cli("--data-dir", str(raw), "--out", str(out))
+    assert proc.returncode == 2
+    assert "relationships.csv:2: column 'kind': value 'twin_town'" in proc.stderr
+    assert not (out / "reports/executed").exists()
