@@ -13,7 +13,6 @@ from typing import Any
 from .hashing import file_sha256, files_sha256, value_sha256
 from .paths import PROJECT_ROOT
 
-RAW_SUFFIXES = {".csv", ".xlsx", ".yaml", ".yml", ".parquet", ".json"}
 
 # Packages whose versions a reader needs to reproduce the numbers.
 KEY_PACKAGES = (
@@ -24,14 +23,10 @@ KEY_PACKAGES = (
 
 
 def raw_input_files(data_dir: Path) -> list[Path]:
-    """Every data file under the raw folder (documentation such as README.md excluded)."""
-    data_dir = Path(data_dir)
-    if not data_dir.is_dir():
-        return []
-    return sorted(
-        p for p in data_dir.rglob("*")
-        if p.is_file() and p.suffix.lower() in RAW_SUFFIXES and not any(part.startswith(".") for part in p.relative_to(data_dir).parts)
-    )
+    """Every raw input file of the contract (documentation such as README.md excluded)."""
+    from .rawdata import raw_files
+
+    return raw_files(data_dir) if Path(data_dir).is_dir() else []
 
 
 def raw_input_hashes(data_dir: Path) -> dict[str, str]:

@@ -62,9 +62,6 @@ NULL_TERMS = ("intercept", "const", "(intercept)")
 NUISANCE_TERMS = ("alpha",)
 
 
-from .render import embedded_font_css, render_notebook_html  # noqa: E402,F401  (re-exported)
-
-
 # --------------------------------------------------------------------------- data summary
 def kind_name(kind: Any) -> str:
     """'east_west_pairing' -> 'east–west pairing (东西部协作)' for tables a reader sees."""

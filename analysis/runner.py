@@ -24,7 +24,7 @@ from .notebooks import NotebookSpec, discover, select
 from .params import RUNTIME_NAMES, SCHEMA
 from .paths import LOCK_FILE, NOTEBOOKS_DIR, PACKAGE_DIR, ProjectPaths
 
-YEAR_FILE = re.compile(r"^(\d{4})\.(csv|xlsx)$", re.IGNORECASE)
+YEAR_STEM = re.compile(r"^\d{4}$")
 
 
 class RunFailed(RuntimeError):
@@ -67,10 +67,9 @@ class RunOutcome:
 
 def event_years(data_dir: Path) -> list[int]:
     """Years with an events file (``events/YYYY.csv`` or ``.xlsx``)."""
-    d = Path(data_dir) / "events"
-    if not d.is_dir():
-        return []
-    return sorted({int(m.group(1)) for p in d.iterdir() if (m := YEAR_FILE.match(p.name))})
+    from .rawdata import event_files
+
+    return sorted({int(p.stem) for p in event_files(Path(data_dir)) if YEAR_STEM.match(p.stem)})
 
 
 def plan_jobs(specs: list[NotebookSpec], data_dir: Path) -> list[Job]:

@@ -15,6 +15,7 @@ import pytest
 
 from analysis import report
 from analysis.paths import DEFAULT_DATA_DIR, NOTEBOOKS_DIR, PROJECT_ROOT, ProjectPaths
+from analysis.render import render_notebook_html
 
 pm = pytest.importorskip("papermill")
 rawdata = pytest.importorskip("analysis.rawdata")
@@ -49,8 +50,8 @@ def run(tmp_path_factory) -> ProjectPaths:
         list(pool.map(lambda n: execute(n, paths), ["20_describe", "40_delegation_network"]))
         executed = list(pool.map(lambda y: (y, execute("25_year_review", paths, year=y)), years))
     for year, nb in executed:
-        report.render_notebook_html(nb, paths.out_dir / f"reports/years/{year}.html")
-    report.render_notebook_html(execute("90_report", paths), paths.report_html)
+        render_notebook_html(nb, paths.out_dir / f"reports/years/{year}.html")
+    render_notebook_html(execute("90_report", paths), paths.report_html)
     return paths
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from analysis import report
 from analysis.paths import DEFAULT_DATA_DIR, NOTEBOOKS_DIR, PROJECT_ROOT, ProjectPaths
+from analysis.render import render_notebook_html
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (Debian package 'chromium')")
@@ -35,7 +36,7 @@ def report_html(tmp_path_factory) -> Path:
     pm.execute_notebook(str(NOTEBOOKS_DIR / "90_report.ipynb"), str(executed), kernel_name="python3",
                         parameters={"data_dir": str(paths.data_dir), "out_dir": str(paths.out_dir)},
                         cwd=str(PROJECT_ROOT), progress_bar=False, start_timeout=120)
-    return report.render_notebook_html(executed, paths.report_html)
+    return render_notebook_html(executed, paths.report_html)
 
 
 def chromium(url: str, tmp: Path, *extra: str) -> subprocess.CompletedProcess:
