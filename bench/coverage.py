@@ -1,8 +1,8 @@
 """Coverage of the activity logit's confidence intervals, end to end, by simulation.
 
-Each replication simulates raw data with planted effects (analysis.simulate), builds
-the panel from it exactly as a real run does (analysis.panel.build_panel), fits the
-default activity logit (analysis.models.activity_logit) and records whether each
+Each replication simulates raw data with planted effects (analysis.sim.simulate), builds
+the panel from it exactly as a real run does (analysis.panel.build.build_panel), fits the
+default activity logit (analysis.models.fit.activity_logit) and records whether each
 95% interval holds the planted coefficient. The result is written to
 bench/coverage_results.json, which is committed; tests/test_recovery.py reads it.
 
@@ -28,15 +28,15 @@ N_YEARS = 12
 BASE_SEED = 20240601
 REPLICATIONS = 300
 CI_LEVEL = 0.95
-PIPELINE = "analysis.simulate.simulate_dataset -> analysis.panel.build_panel -> analysis.models.activity_logit"
+PIPELINE = "analysis.sim.simulate.simulate_dataset -> analysis.panel.build.build_panel -> analysis.models.fit.activity_logit"
 KEEP_ESTIMATES = 5  # replications whose estimates are stored, so a rerun can be compared exactly
 
 
 def simulated_panel(n_relationships: int, n_years: int, seed: int) -> tuple[pd.DataFrame, dict[str, float]]:
     """(panel built from simulated raw data, planted coefficients keyed by model term)."""
-    from analysis.panel import PanelInputs, build_panel
-    from analysis.power import model_terms
-    from analysis.simulate import simulate_dataset
+    from analysis.panel.build import PanelInputs, build_panel
+    from analysis.models.power import model_terms
+    from analysis.sim.simulate import simulate_dataset
 
     sim = simulate_dataset(n_relationships, n_years, seed)
     # simulated cities are prefectures (their own prefecture) or abroad (none)
@@ -48,7 +48,7 @@ def simulated_panel(n_relationships: int, n_years: int, seed: int) -> tuple[pd.D
 def replicate(seed: int, n_relationships: int = N_RELATIONSHIPS, n_years: int = N_YEARS,
               ci_level: float = CI_LEVEL) -> dict:
     """One replication: estimates, SEs, intervals and whether each covers the truth."""
-    from analysis.models import activity_logit
+    from analysis.models.fit import activity_logit
 
     panel, truth = simulated_panel(n_relationships, n_years, seed)
     result = activity_logit(panel, ci_level=ci_level)
@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     from analysis.io import write_json
-    from analysis.numbers import clean
+    from analysis.results import clean
 
     result = run_coverage(args.replications, args.relationships, args.years, args.seed, jobs=args.jobs)
     write_json(args.out, clean(result))

@@ -1,6 +1,6 @@
 """Scale benchmark of the panel build (issue 6): duckdb vs a plain vectorised pandas build.
 
-For each size, a synthetic event log (``analysis.simulate.write_event_log``) over
+For each size, a synthetic event log (``analysis.sim.simulate.write_event_log``) over
 20,000 relationships and 25 years is written straight to Parquet under ``--data-dir``
 (default: a folder in the system temp dir, never the repository) and reused when present.
 Each (size, engine) is then timed in its own subprocess so peak memory is that run's
@@ -60,7 +60,7 @@ def ensure_data(args) -> dict[int, tuple[Path, float | None]]:
     """Write the network and each event log once; returns {size: (path, seconds to generate)}."""
     import pandas as pd
 
-    from analysis import simulate
+    from analysis.sim import simulate
     from analysis.io import write_parquet
 
     args.data_dir.mkdir(parents=True, exist_ok=True)
@@ -93,7 +93,7 @@ def worker(args) -> None:
 
     import pandas as pd
 
-    from analysis.panel import build_panel_from_files
+    from analysis.panel.build import build_panel_from_files
 
     engine, events, panel_out = args.worker
     cities_path, rel_path = network_paths(args)

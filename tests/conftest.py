@@ -7,7 +7,7 @@ from pathlib import Path
 import nbformat as nbf
 import pytest
 
-from analysis.params import defaults
+from analysis.pipeline.params import defaults
 
 
 def make_notebook(path: Path, params_src: str, cells: list[str], reads: list[str] | None = None,

@@ -1,0 +1,129 @@
+"""Command line: ``python -m analysis run | validate | simulate``.
+
+Exit codes: 0 success; 2 invalid input (data or parameters); 1 a notebook failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
+
+    r = sub.add_parser("run", help="run the notebooks (skipping unchanged ones)")
+    r.add_argument("--params", metavar="FILE", help="YAML file overriding params/default.yaml")
+    r.add_argument("--set", dest="assignments", metavar="KEY=VALUE", action="append", default=[],
+                   help="override one parameter (repeatable); VALUE is parsed as YAML: 3, 0.9, true, [1,2]")
+    r.add_argument("--data-dir", default="data/raw", help="raw-data folder (default: data/raw)")
+    r.add_argument("--out", default=".", help="root for data/processed, results, reports (default: project root)")
+    r.add_argument("--only", nargs="+", metavar="NOTEBOOK", help="run only these notebooks (name or NN)")
+    r.add_argument("--force", action="store_true", help="rerun every notebook even if unchanged")
+    r.add_argument("--notebooks", default=None, metavar="DIR",
+                   help="folder of NN_*.ipynb notebooks to run (default: the project's notebooks/)")
+
+    v = sub.add_parser("validate", help="check the raw data and print a summary")
+    v.add_argument("--data-dir", default="data/raw")
+
+    # its options belong to analysis.sim.simulate, which parses them itself
+    sub.add_parser("simulate", help="write a simulated raw-data folder with known effects "
+                   "(see: python -m analysis simulate --help)", add_help=False)
+
+    c = sub.add_parser("clean", help="remove generated outputs (never raw data)")
+    c.add_argument("--out", default=".")
+    c.add_argument("--data-dir", default="data/raw")
+    return p
+
+
+def _user_path(text: str) -> Path:
+    """Paths on the command line are relative to where the user is, not the project."""
+    return Path(text).expanduser().resolve()
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from analysis.pipeline.params import ParameterError, resolve_params
+    from analysis.paths import ProjectPaths
+    from analysis.pipeline.runner import run
+
+    try:
+        params = resolve_params(args.params, args.assignments)
+    except ParameterError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    paths = ProjectPaths(_user_path(args.data_dir), _user_path(args.out))
+    if not paths.data_dir.is_dir():
+        print(f"error: raw-data folder {paths.data_dir} does not exist", file=sys.stderr)
+        return EXIT_INVALID
+    if paths.out_dir == paths.data_dir or paths.out_dir.is_relative_to(paths.data_dir):
+        print(f"error: --out {paths.out_dir} lies inside the raw-data folder; raw data is never written to",
+              file=sys.stderr)
+        return EXIT_INVALID
+    problems = check_raw_data(paths)
+    if problems:
+        print(f"error: {len(problems)} problem(s) in the raw data under {paths.data_dir}:", file=sys.stderr)
+        for line in problems:
+            print(f"  {line}", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        kwargs = {"notebooks_dir": _user_path(args.notebooks)} if args.notebooks else {}
+        outcome = run(params, paths, only=args.only, force=args.force, **kwargs)
+    except (KeyError, ValueError) as exc:
+        print(f"error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+        return EXIT_INVALID
+    if not outcome.ok:
+        return EXIT_FAILED  # data problems were refused above with EXIT_INVALID
+    print(f"manifest: {outcome.manifest_path}")
+    return EXIT_OK
+
+
+def check_raw_data(paths) -> list[str]:
+    """Problems in the raw data, checked once per distinct set of raw files."""
+    from analysis.io import read_json, write_json
+    from analysis.hashing import tree_sha256, value_sha256
+    from analysis.pipeline.manifest import raw_input_hashes
+    from analysis.paths import PACKAGE_DIR
+    from analysis.data.validate import validate_raw
+
+    stamp = paths.processed / ".validated.json"
+    # The validation code is part of the key: a stricter rule re-checks old data.
+    digest = value_sha256([raw_input_hashes(paths.data_dir), tree_sha256(PACKAGE_DIR)])
+    if (read_json(stamp, default={}) or {}).get("digest") == digest:
+        return []
+    problems = [str(p) for p in validate_raw(paths.data_dir).problems]
+    if not problems:
+        write_json(stamp, {"digest": digest})
+    return problems
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from analysis.data.validate import main as validate_main
+
+    return validate_main(_user_path(args.data_dir))
+
+
+def cmd_simulate(argv: list[str]) -> int:
+    from analysis.sim.simulate import main as simulate_main
+
+    return simulate_main(argv)
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    from analysis.paths import ProjectPaths
+    from analysis.pipeline.runner import clean_outputs
+
+    clean_outputs(ProjectPaths(_user_path(args.data_dir), _user_path(args.out)))
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["simulate"]:
+        return cmd_simulate(argv[1:])
+    args = _parser().parse_args(argv)
+    handler = {"run": cmd_run, "validate": cmd_validate, "clean": cmd_clean}[args.command]
+    return handler(args)

@@ -1,0 +1,111 @@
+"""Descriptive tables on hand-made frames with known answers."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.describe import tables as describe
+
+CITIES = pd.DataFrame({
+    "city_id": ["CN-511900", "CN-310109", "CN-330700", "CN-621200", "DE-1", "CN-511921"],
+    "name_zh": ["巴中市", "虹口区", "金华市", "陇南市", None, "通江县"],
+    "name_en": ["Bazhong", "Hongkou", "Jinhua", "Longnan", "Dannenberg", "Tongjiang"],
+    "country": ["CN", "CN", "CN", "CN", "DE", "CN"],
+    "province": ["四川省", "上海市", "浙江省", "甘肃省", None, "四川省"],
+    "region": ["west", "east", "east", "west", None, "west"],
+    "lat": [31.9, 31.3, 29.1, 33.4, 53.1, 31.9], "lon": [106.7, 121.5, 119.6, 104.9, 11.1, 107.2],
+})
+RELS = pd.DataFrame({
+    "relationship_id": ["r1", "r2", "r3", "r4", "r5"],
+    "city_a": ["CN-511900", "CN-330700", "CN-511900", "CN-511900", "CN-310109"],
+    "city_b": ["CN-310109", "CN-511900", "CN-621200", "DE-1", "CN-330700"],
+    "kind": ["sister_city", "east_west_pairing", "sister_city", "friendly_exchange", "other"],
+    "established": pd.array([2013, 2021, 2006, None, 2013], dtype="Int64"),
+    "status": ["active", "active", "dormant", "suspended", "active"],
+})
+
+
+def panel_rows(rid, events_by_year):
+    return [{"relationship_id": rid, "year": y, "events": e, "active": int(e > 0)} for y, e in events_by_year.items()]
+
+
+PANEL = pd.DataFrame(
+    panel_rows("r1", {2013: 2, 2014: 1, 2015: 0, 2016: 0, 2017: 0, 2018: 3})  # hot-cold-hot, active at end
+    + panel_rows("r2", {2017: 0, 2018: 0})  # observed 2 years: not judged with dormancy_years=3
+    + panel_rows("r3", {2013: 1, 2014: 0, 2015: 0, 2016: 0, 2017: 0, 2018: 0})  # dormant
+    + panel_rows("r4", {2016: 0, 2017: 0, 2018: 0})  # dormant, no signing year
+    + panel_rows("r5", {2013: 0, 2014: 0, 2015: 0, 2016: 1, 2017: 0, 2018: 0})  # event 2016 is within last 3
+)
+
+
+def test_resolve_city_by_id_name_short_name_and_english():
+    assert describe.resolve_city(CITIES, "CN-330700") == "CN-330700"
+    assert describe.resolve_city(CITIES, "巴中市") == "CN-511900"
+    assert describe.resolve_city(CITIES, "巴中") == "CN-511900"
+    assert describe.resolve_city(CITIES, "dannenberg") == "DE-1"
+    with pytest.raises(describe.CityNotFound, match="closest"):
+        describe.resolve_city(CITIES, "巴中县x")
+
+
+def test_focal_city_falls_back_to_the_busiest_city():
+    assert describe.focal_city_id(CITIES, RELS, "巴中市") == ("CN-511900", "")
+    focal, note = describe.focal_city_id(CITIES, RELS, "Nowhere")
+    assert focal == "CN-511900" and "Nowhere" in note and "4" in note
+    focal, note = describe.focal_city_id(CITIES, RELS, "通江县")  # known city, no relationship
+    assert focal == "CN-511900" and "no relationship" in note
+
+
+def test_partners_of_focal_city_by_region():
+    p = describe.partners_of(RELS, CITIES, "CN-511900")
+    assert sorted(p["partner_id"]) == ["CN-310109", "CN-330700", "CN-621200", "DE-1"]
+    assert p.set_index("partner_id").loc["DE-1", "region"] == "abroad"
+    assert p.set_index("partner_id").loc["DE-1", "name"] == "Dannenberg"  # no Chinese name: English
+    by = describe.partners_by_province(p).set_index("province")
+    assert by.loc["上海市", "partners"] == 1 and by.loc["DE", "region"] == "abroad"
+
+
+def test_established_by_year_fills_empty_years():
+    t = describe.established_by_year(RELS)
+    assert list(t.index) == list(range(2006, 2022))
+    assert t.loc[2013, "sister_city"] == 1 and t.loc[2013, "other"] == 1 and t.loc[2010].sum() == 0
+    assert int(t.to_numpy().sum()) == 4  # r4 has no year
+
+
+def test_activity_matrix_labels_rows_and_cuts_years_before_records():
+    m = describe.activity_matrix(PANEL, RELS, CITIES)
+    assert list(m.columns) == list(range(2013, 2019))
+    row = m.loc["巴中市–虹口区（友好城市）"]
+    assert list(row) == [2, 1, 0, 0, 0, 3]  # hot, cold, hot
+    assert pd.isna(m.loc["金华市–巴中市（东西部协作）", 2013])  # outside its span
+    assert len(describe.activity_matrix(PANEL, RELS, CITIES, max_rows=2)) == 2
+
+
+def test_dormancy_status_and_shares():
+    s = describe.dormancy_status(PANEL, dormancy_years=3).set_index("relationship_id")
+    assert s.loc["r1", "dormant"] == False  # noqa: E712
+    assert pd.isna(s.loc["r2", "dormant"])
+    assert s.loc["r3", "dormant"] == True  # noqa: E712
+    assert s.loc["r5", "dormant"] == False  # noqa: E712
+    by_kind = describe.dormant_share(s.reset_index(), RELS, by="kind").set_index("group")
+    assert by_kind.loc["sister_city", "share"] == pytest.approx(0.5)
+    assert by_kind.loc["east_west_pairing", "not_judged"] == 1
+    assert pd.isna(by_kind.loc["east_west_pairing", "share"])
+    by_cohort = describe.dormant_share(s.reset_index(), RELS, by="cohort").set_index("group")
+    assert by_cohort.loc["2000–2009", "dormant"] == 1 and by_cohort.loc["unknown", "dormant"] == 1
+    assert by_cohort.loc["2010–2019", "relationships"] == 2 and by_cohort.loc["2010–2019", "dormant"] == 0
+
+
+def test_year_review_tables():
+    ev = pd.DataFrame({
+        "event_id": ["e1", "e2", "e3"], "date": ["2018-03", "2018", "2017"], "year": [2018, 2018, 2017],
+        "origin": ["CN-310109", "CN-511900", "CN-511900"], "destination": ["CN-511900", "CN-330700", "CN-310109"],
+        "kind": ["visit", "project", "visit"], "leader_rank": ["top", "none", "top"], "topics": ["", "", ""],
+        "count": [2, 1, 1], "relationship_id": [None, None, None],
+    })
+    active = describe.active_in_year(PANEL, RELS, CITIES, 2018)
+    assert list(active["relationship_id"]) == ["r1"]
+    assert list(describe.events_in_year(ev, CITIES, 2018)["origin_name"]) == ["巴中市", "虹口区"]
+    assert list(describe.new_relationships(RELS, CITIES, 2021)["relationship_id"]) == ["r2"]
+    top = describe.most_active_partners(ev, CITIES, 2018)
+    assert top.iloc[0]["name"] == "巴中市" and top.iloc[0]["events"] == 3

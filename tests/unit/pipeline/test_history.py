@@ -1,0 +1,52 @@
+import json
+
+import pandas as pd
+
+from analysis.pipeline.history import snapshot_name, snapshot_previous, snapshots, what_changed, write_what_changed
+from analysis.io import write_json
+from analysis.paths import ProjectPaths
+
+PREV = {"activity_logit": {"terms": {"leader_visit_lag": {"coef": 1.0, "se": 0.5},
+                                     "age": {"coef": -0.1, "se": 0.05}}, "n_obs": 100, "n_relationships": 10},
+        "notes": "not a model"}
+NEW = {"activity_logit": {"terms": {"leader_visit_lag": {"coef": 1.2, "se": 0.4},
+                                    "international": {"coef": 0.3, "se": 0.2}}, "n_obs": 120, "n_relationships": 11}}
+
+
+def test_what_changed_lists_every_term_with_before_and_after():
+    t = what_changed(PREV, NEW).set_index("term")
+    assert list(t.index) == ["age", "international", "leader_visit_lag"]
+    assert t.loc["leader_visit_lag", "estimate_previous"] == 1.0
+    assert t.loc["leader_visit_lag", "estimate_new"] == 1.2
+    assert abs(t.loc["leader_visit_lag", "change"] - 0.2) < 1e-12
+    assert t.loc["leader_visit_lag", "n_obs_previous"] == 100 and t.loc["leader_visit_lag", "n_obs_new"] == 120
+    assert t.loc["age", "status"] == "dropped" and t.loc["international", "status"] == "new term"
+
+
+def test_first_run_has_no_previous():
+    t = what_changed(None, NEW)
+    assert (t["status"] == "new term").all() and len(t) == 2
+
+
+def test_snapshot_keyed_by_date_and_inputs_and_not_duplicated(tmp_path):
+    paths = ProjectPaths(tmp_path / "raw", tmp_path / "out")
+    assert snapshot_previous(paths) is None  # nothing to keep on a first run
+    write_json(paths.numbers, PREV)
+    write_json(paths.manifest, {"finished": "2026-03-01T10:20:30+00:00", "inputs": {"digest": "abcdef012345"}})
+    first = snapshot_previous(paths)
+    assert first.name == "20260301T102030Z_abcdef012345.json"
+    assert json.loads(first.read_text()) == PREV
+    assert snapshot_previous(paths) == first and len(snapshots(paths)) == 1
+    # a later no-op run with the same numbers keeps no duplicate
+    write_json(paths.manifest, {"finished": "2026-03-02T10:20:30+00:00", "inputs": {"digest": "abcdef012345"}})
+    assert snapshot_previous(paths) == first and len(snapshots(paths)) == 1
+
+    write_json(paths.numbers, NEW)
+    table, against = write_what_changed(paths)
+    assert against == first.name
+    saved = pd.read_csv(paths.tables / "what_changed.csv")
+    assert len(saved) == len(table) == 3
+
+
+def test_snapshot_name_without_manifest():
+    assert snapshot_name(None).startswith("19700101T000000Z_")
