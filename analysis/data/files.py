@@ -12,21 +12,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from analysis.data.contract import ENCODINGS, EVENTS_DIR, SOURCES_NAMES, TABLE_STEMS, TABLE_SUFFIXES
 from analysis.paths import resolve
 
-TABLE_SUFFIXES = (".csv", ".xlsx")
-SOURCES_NAMES = ("SOURCES.yaml", "SOURCES.yml")
-TABLE_STEMS = ("cities", "relationships", "city_years")
-EVENTS_DIR = "events"
-EVENT_FILE = re.compile(r"^\d{4}$")
-ENCODINGS = ("utf-8-sig", "gb18030")  # tried in this order; utf-8-sig also reads plain UTF-8
 
 
 @dataclass(frozen=True, order=True)

@@ -40,6 +40,9 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
+from analysis.data.contract import CITY_ID
+from analysis.geo import great_circle_km
+
 CITY_COLUMNS = [
     "city_id",
     "name_zh",
@@ -54,7 +57,6 @@ CITY_COLUMNS = [
     "lon",
     "population",
 ]
-LEVELS = ("province", "prefecture", "county", "district", "city", "foreign")
 
 # National Bureau of Statistics, 《东西中部和东北地区划分方法》 (stats.gov.cn, 2011-06-13):
 # the four economic regions by the first two adcode digits of the province.
@@ -93,7 +95,6 @@ _EN_SUFFIX = re.compile(
 )
 _COUNTRY_QUALIFIER = re.compile(r"^(.+?)\s*[,，]\s*([A-Za-z]{2})$")
 _HAN = re.compile(r"[\u3400-\u9fff]")
-_ID = re.compile(r"^[A-Za-z]{2}-\S+$")
 
 
 def key(name: str) -> str:
@@ -139,13 +140,6 @@ def short_name(name_zh: str) -> str | None:
         if stem != name_zh:
             return stem if len(stem) >= 2 else None
     return None
-
-
-def haversine_km(lat1, lon1, lat2, lon2):
-    """Great-circle distance in km (numpy broadcasting)."""
-    lat1, lon1, lat2, lon2 = map(np.radians, (lat1, lon1, lat2, lon2))
-    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0088 * np.arcsin(np.sqrt(a))
 
 
 # --------------------------------------------------------------------------- package data
@@ -239,7 +233,7 @@ def _english_names_for_chinese(cn: pd.DataFrame, gn_cn: pd.DataFrame) -> tuple[p
         if not votes:
             continue
         idx = np.array(sorted(votes))
-        dist = np.nan_to_num(haversine_km(glat, glon, lat[idx], lon[idx]), nan=np.inf)
+        dist = np.nan_to_num(great_circle_km(glat, glon, lat[idx], lon[idx]), nan=np.inf)
         near = [(votes[i], rank[i], -d, i) for i, d in zip(idx, dist) if d <= MATCH_RADIUS_KM]
         if not near:
             continue
@@ -375,7 +369,7 @@ class Gazetteer:
     # -- lookups
     def canonical_id(self, text: str) -> str | None:
         t = unicodedata.normalize("NFKC", str(text)).strip()
-        if not _ID.match(t):
+        if not CITY_ID.match(t):
             return None
         t = t[:2].upper() + t[2:]
         t = self._base.aliases.get(t, t)

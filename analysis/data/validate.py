@@ -38,11 +38,19 @@ def _quiet_pyspark() -> Iterator[None]:
 with _quiet_pyspark():
     import pandera.pandas as pa
 
+from analysis.data.contract import (
+    EVENT_FILE,
+    LIST_SEPARATOR,
+    OPEN_TABLES,
+    SOURCE_FIELDS,
+    TABLES,
+    VOCABULARIES,
+    Rule,
+)
 from analysis.data.dates import parse_date, parse_dates, period_bounds
-from analysis.data.gazetteer import LEVELS, Gazetteer, Resolution, build_gazetteer, city_table
+from analysis.data.gazetteer import Gazetteer, Resolution, build_gazetteer, city_table
 from analysis.paths import resolve
 from analysis.data.files import (
-    EVENT_FILE,
     Problem,
     RawData,
     Table,
@@ -55,86 +63,6 @@ from analysis.data.files import (
 
 __all__ = ["Problem", "ValidationResult", "validate_raw", "summary", "main", "VOCABULARIES"]
 
-# The vocabularies of DESIGN.md, "Raw-data contract".
-VOCABULARIES: dict[str, tuple[str, ...]] = {
-    "relationship_kind": (
-        "sister_city", "friendly_exchange", "east_west_pairing", "counterpart_cooperation", "strategic_cooperation", "other",
-    ),
-    "status": ("active", "dormant", "suspended", "ended", "unknown"),
-    "event_kind": ("visit", "agreement", "project", "cadre_exchange", "training", "promotion", "meeting", "other"),
-    "leader_rank": ("top", "senior", "official", "none"),
-    "topics": (
-        "economy", "industry", "investment", "innovation", "urbanization", "public_services", "education", "health",
-        "culture", "tourism", "ecology", "poverty_alleviation", "talent", "governance",
-    ),
-    "level": LEVELS,
-}
-SOURCE_FIELDS = ("title", "publisher", "date", "licence", "note")
-LIST_SEPARATOR = re.compile(r"\s*[;；]\s*")  # topics and source keys: ';' (or the full-width '；')
-
-
-@dataclass(frozen=True)
-class Rule:
-    """What one column must hold. ``required``: in the header and never blank."""
-
-    name: str
-    required: bool = False
-    kind: str = "text"  # text | date | year | count | whole | number | lat | lon | list | country
-    vocabulary: tuple[str, ...] | None = None
-
-
-TABLES: dict[str, tuple[Rule, ...]] = {
-    "relationships": (
-        Rule("relationship_id", True),
-        Rule("city_a", True),
-        Rule("city_b", True),
-        Rule("kind", True, vocabulary=VOCABULARIES["relationship_kind"]),
-        Rule("established", kind="date"),
-        Rule("ended", kind="date"),
-        Rule("status", vocabulary=VOCABULARIES["status"]),
-        Rule("status_as_of", kind="year"),
-        Rule("source", True),
-        Rule("note"),
-    ),
-    "events": (
-        Rule("event_id", True),
-        Rule("date", True, kind="date"),
-        Rule("date_end", kind="date"),
-        Rule("origin", True),
-        Rule("destination", True),
-        Rule("kind", True, vocabulary=VOCABULARIES["event_kind"]),
-        Rule("leader_rank", vocabulary=VOCABULARIES["leader_rank"]),
-        Rule("topics", kind="list", vocabulary=VOCABULARIES["topics"]),
-        Rule("delegates", kind="whole"),
-        Rule("amount_cny", kind="number"),
-        Rule("count", kind="count"),
-        Rule("relationship_id"),
-        Rule("source", True),
-        Rule("note"),
-    ),
-    "cities": (
-        Rule("city_id", True),
-        Rule("name_zh"),
-        Rule("name_en"),
-        Rule("country", True, kind="country"),
-        Rule("province"),
-        Rule("level", vocabulary=LEVELS),
-        Rule("lat", kind="lat"),
-        Rule("lon", kind="lon"),
-        Rule("population", kind="whole"),
-        Rule("source"),
-        Rule("note"),
-    ),
-    "city_years": (
-        Rule("city_id", True),
-        Rule("year", True, kind="year"),
-        Rule("population", kind="whole"),
-        Rule("gdp_cny", kind="number"),
-        Rule("source"),
-        Rule("note"),
-    ),
-}
-OPEN_TABLES = ("city_years",)  # may carry further yearly attributes as extra columns
 
 
 @dataclass

@@ -17,7 +17,7 @@ import pandas as pd
 from matplotlib.colors import ListedColormap, LogNorm
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 
-from analysis.describe.tables import KIND_LABELS, REGION_LABELS
+from analysis.data.contract import KIND_LABELS, REGION_LABELS, TOPIC_LABELS
 from analysis.describe.fonts import use_cjk_font
 from analysis.io import atomic_path
 
@@ -26,12 +26,6 @@ DOUBLE_COLUMN_IN = 7.2
 MAX_HEIGHT_IN = 9.0  # a journal page less its margins
 DPI = 300
 
-TOPIC_LABELS = {
-    "economy": "经济", "industry": "产业", "investment": "投资", "innovation": "创新",
-    "urbanization": "城镇化", "public_services": "公共服务", "education": "教育", "health": "医疗卫生",
-    "culture": "文化", "tourism": "旅游", "ecology": "生态", "poverty_alleviation": "扶贫/振兴",
-    "talent": "人才", "governance": "治理",
-}
 TYPE_LABELS = {"learning": "互学型 learning", "star": "明星型 star", "sponge": "海绵型 sponge", "isolated": "孤立 isolated"}
 TYPE_COLOURS = {"learning": "#1b9e77", "star": "#d95f02", "sponge": "#7570b3", "isolated": "#999999"}
 REGION_COLOURS = {"east": "#1f77b4", "central": "#2ca02c", "west": "#d62728", "northeast": "#9467bd",

@@ -46,10 +46,6 @@ from analysis.paths import REFERENCE_DIR
 
 CITY_CLUSTERS_FILE = REFERENCE_DIR / "city_clusters.csv"
 TYPES = ("learning", "star", "sponge", "isolated")
-TOPICS = (
-    "economy", "industry", "investment", "innovation", "urbanization", "public_services", "education",
-    "health", "culture", "tourism", "ecology", "poverty_alleviation", "talent", "governance",
-)
 # Special administrative regions may carry an ISO country code instead of a CN- adcode.
 SAR_ADCODES = {"HK": "810000", "MO": "820000"}
 

@@ -11,15 +11,8 @@ import difflib
 import numpy as np
 import pandas as pd
 
-KIND_LABELS = {
-    "sister_city": "友好城市",
-    "friendly_exchange": "友好交流城市",
-    "east_west_pairing": "东西部协作",
-    "counterpart_cooperation": "对口合作/支援",
-    "strategic_cooperation": "战略合作",
-    "other": "其他",
-}
-REGION_LABELS = {"east": "东部", "central": "中部", "west": "西部", "northeast": "东北", "abroad": "国外"}
+from analysis.data.contract import KIND_LABELS
+
 
 
 class CityNotFound(ValueError):

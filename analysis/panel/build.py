@@ -39,6 +39,7 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
+from analysis.data.contract import COOPERATION_KINDS
 from analysis.panel import sql as panel_sql
 from analysis.geo import great_circle_km, log_distance_km
 
@@ -55,7 +56,6 @@ STRING_COLUMNS = ["relationship_id", "city_a", "city_b", "kind"]
 FLOAT_COLUMNS = ["leader_visit_lag", "cooperation_lag", "exchange_lag", "active_lag", "log_distance", "international"]
 INT_COLUMNS = [c for c in PANEL_COLUMNS if c not in STRING_COLUMNS + FLOAT_COLUMNS + ["established"]]
 
-COOPERATION_KINDS = ("agreement", "project")
 EVENT_COLUMNS = panel_sql.EVENT_COLUMNS
 RELATIONSHIP_COLUMNS = ["relationship_id", "city_a", "city_b", "kind", "established", "ended"]
 CITY_COLUMNS = ["city_id", "prefecture_id", "lat", "lon", "country"]

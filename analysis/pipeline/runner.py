@@ -7,7 +7,6 @@ the key of its last successful run and its executed copy is still there.
 
 from __future__ import annotations
 
-import re
 import shutil
 import sys
 import time
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from analysis.pipeline import history
+from analysis.data.contract import EVENT_FILE
 from analysis.hashing import file_sha256, files_sha256, tree_sha256, value_sha256
 from analysis.io import read_json, write_json
 from analysis.pipeline.manifest import build_manifest, raw_input_files
@@ -24,7 +24,6 @@ from analysis.pipeline.notebooks import NotebookSpec, discover, select
 from analysis.pipeline.params import RUNTIME_NAMES, SCHEMA
 from analysis.paths import LOCK_FILE, NOTEBOOKS_DIR, PACKAGE_DIR, ProjectPaths
 
-YEAR_STEM = re.compile(r"^\d{4}$")
 
 
 class RunFailed(RuntimeError):
@@ -69,7 +68,7 @@ def event_years(data_dir: Path) -> list[int]:
     """Years with an events file (``events/YYYY.csv`` or ``.xlsx``)."""
     from analysis.data.files import event_files
 
-    return sorted({int(p.stem) for p in event_files(Path(data_dir)) if YEAR_STEM.match(p.stem)})
+    return sorted({int(p.stem) for p in event_files(Path(data_dir)) if EVENT_FILE.match(p.stem)})
 
 
 def plan_jobs(specs: list[NotebookSpec], data_dir: Path) -> list[Job]:

@@ -65,7 +65,7 @@ NUISANCE_TERMS = ("alpha",)
 # --------------------------------------------------------------------------- data summary
 def kind_name(kind: Any) -> str:
     """'east_west_pairing' -> 'east–west pairing (东西部协作)' for tables a reader sees."""
-    from analysis.describe.tables import KIND_LABELS
+    from analysis.data.contract import KIND_LABELS
 
     if not isinstance(kind, str):
         return "unknown"

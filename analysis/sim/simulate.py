@@ -32,6 +32,7 @@ from typing import Any, Iterator, Sequence
 import numpy as np
 import pandas as pd
 
+from analysis.data.contract import CITY_COLUMNS, EVENT_COLUMNS, RELATIONSHIP_COLUMNS, TOPICS
 from analysis.geo import great_circle_km, log_distance_km
 from analysis.io import atomic_path, write_csv, write_json, write_text
 
@@ -58,11 +59,6 @@ DEFAULT_RATES: dict[str, float] = {
 LAST_YEAR = 2024
 BLOCK_SIZE = 5_000  # relationships per event-generation block (fixed: part of the seed's meaning)
 
-CITY_COLUMNS = ["city_id", "name_zh", "name_en", "country", "province", "level", "lat", "lon", "population"]
-RELATIONSHIP_COLUMNS = ["relationship_id", "city_a", "city_b", "kind", "established", "ended",
-                        "status", "status_as_of", "source", "note"]
-EVENT_COLUMNS = ["event_id", "date", "date_end", "origin", "destination", "kind", "leader_rank", "topics",
-                 "delegates", "amount_cny", "count", "relationship_id", "source", "note"]
 
 FOREIGN_CENTRES = {  # rough country centres for foreign partner cities
     "JP": (36.0, 138.0), "KR": (36.5, 127.8), "US": (39.0, -98.0), "DE": (51.0, 10.0), "FR": (46.5, 2.5),
@@ -71,8 +67,6 @@ FOREIGN_CENTRES = {  # rough country centres for foreign partner cities
 DOMESTIC_KINDS = ["east_west_pairing", "counterpart_cooperation", "strategic_cooperation", "friendly_exchange"]
 FOREIGN_KINDS = ["sister_city", "friendly_exchange"]
 EXCHANGE_KINDS = ["visit", "cadre_exchange", "training", "promotion", "meeting", "other"]
-TOPICS = ["economy", "industry", "investment", "innovation", "urbanization", "public_services", "education",
-          "health", "culture", "tourism", "ecology", "poverty_alleviation", "talent", "governance"]
 
 SOURCES_YAML = """simulated:
   title: Simulated data with planted effects (analysis.sim.simulate)
