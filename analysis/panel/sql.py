@@ -4,7 +4,7 @@ The SQL reads four views that each engine registers under the same names:
 
 - ``ev_src``: events with ``year, origin, destination, kind, leader_rank, count,
   relationship_id`` (other columns are ignored);
-- ``rel``: relationships prepared by :func:`analysis.panel.build.prepare_relationships`
+- ``rel``: relationships prepared by :func:`analysis.panel.spec.prepare_relationships`
   (``relationship_id, city_a, city_b, kind, established, last_year, pair_lo, pair_hi,
   log_distance, international``);
 - ``cty``: ``city_id, prefecture_id``;
@@ -26,6 +26,8 @@ from typing import Sequence
 
 import pandas as pd
 
+from analysis.data.contract import COOPERATION_KINDS
+
 EVENT_COLUMNS = ["year", "origin", "destination", "kind", "leader_rank", "count", "relationship_id"]
 
 # Shared by the panel and by assign_relationships: a city stands for itself and, when it is
@@ -39,11 +41,12 @@ ends AS (
 
 # Per-group measures, weighted by count (a blank count is 1). Written into both event
 # aggregations below; kept as one text so the definitions cannot drift apart.
-MEASURES = """
+_COOPERATION = ", ".join(f"'{kind}'" for kind in COOPERATION_KINDS)
+MEASURES = f"""
     SUM(COALESCE(CAST(e.count AS BIGINT), 1)) AS events,
     MAX(CASE WHEN e.kind = 'visit' AND e.leader_rank = 'top' THEN 1 ELSE 0 END) AS leader_visit,
-    MAX(CASE WHEN e.kind IN ('agreement', 'project') THEN 1 ELSE 0 END) AS cooperation,
-    SUM(CASE WHEN (e.kind = 'visit' AND e.leader_rank = 'top') OR e.kind IN ('agreement', 'project')
+    MAX(CASE WHEN e.kind IN ({_COOPERATION}) THEN 1 ELSE 0 END) AS cooperation,
+    SUM(CASE WHEN (e.kind = 'visit' AND e.leader_rank = 'top') OR e.kind IN ({_COOPERATION})
         THEN 0 ELSE COALESCE(CAST(e.count AS BIGINT), 1) END) AS exchange_count
 """
 

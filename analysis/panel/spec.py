@@ -1,0 +1,174 @@
+"""The panel's shape: its columns and dtypes, the options, the year plan and the prepared inputs.
+
+Shared by every engine (duckdb and Spark through :mod:`analysis.panel.sql`, pandas in
+:mod:`analysis.panel.baseline`), so they return the same frame.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from analysis.geo import great_circle_km, log_distance_km
+from analysis.panel import sql as panel_sql
+
+ENGINES = ("duckdb", "spark", "pandas")
+
+PANEL_COLUMNS = [
+    "relationship_id", "city_a", "city_b", "kind", "year",
+    "events", "active", "leader_visit", "cooperation", "exchange_count",
+    "leader_visit_lag", "cooperation_lag", "exchange_lag", "active_lag",
+    "log_distance", "age", "international", "established",
+    "years_since_event", "dormant", "first_year",
+]
+STRING_COLUMNS = ["relationship_id", "city_a", "city_b", "kind"]
+FLOAT_COLUMNS = ["leader_visit_lag", "cooperation_lag", "exchange_lag", "active_lag", "log_distance", "international"]
+INT_COLUMNS = [c for c in PANEL_COLUMNS if c not in STRING_COLUMNS + FLOAT_COLUMNS + ["established"]]
+
+EVENT_COLUMNS = panel_sql.EVENT_COLUMNS
+RELATIONSHIP_COLUMNS = ["relationship_id", "city_a", "city_b", "kind", "established", "ended"]
+CITY_COLUMNS = ["city_id", "prefecture_id", "lat", "lon", "country"]
+
+
+@dataclass(frozen=True)
+class PanelInputs:
+    """The three frames the panel reads (a ``RawData`` has the same attributes)."""
+
+    cities: pd.DataFrame
+    relationships: pd.DataFrame
+    events: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class PanelOptions:
+    start_year: int | None = None
+    end_year: int | None = None
+    min_events: int = 1
+    dormancy_years: int = 3
+
+    def check(self) -> None:
+        problems = []
+        for name in ("start_year", "end_year"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, (int, np.integer)) or isinstance(value, bool)):
+                problems.append(f"{name} must be an int or None, got {value!r}")
+        for name in ("min_events", "dormancy_years"):
+            value = getattr(self, name)
+            if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
+                problems.append(f"{name} must be an int >= 1, got {value!r}")
+        if not problems and self.start_year is not None and self.end_year is not None and self.start_year > self.end_year:
+            problems.append(f"start_year {self.start_year} is after end_year {self.end_year}")
+        if problems:
+            raise ValueError("invalid panel options: " + "; ".join(problems))
+
+
+def prepare_cities(cities: pd.DataFrame) -> pd.DataFrame:
+    """``city_id, prefecture_id`` as plain strings (None where unknown)."""
+    require(cities, ["city_id", "prefecture_id"], "cities")
+    cty = cities[["city_id", "prefecture_id"]].drop_duplicates("city_id")
+    return pd.DataFrame({
+        "city_id": cty["city_id"].astype("str").to_numpy(),
+        "prefecture_id": cty["prefecture_id"].astype("str").where(cty["prefecture_id"].notna()).to_numpy(),
+    })
+
+
+def prepare_relationships(relationships: pd.DataFrame, cities: pd.DataFrame, end_year: int) -> pd.DataFrame:
+    """One row per relationship with what the panel needs: the unordered pair (for
+    matching), the last panel year, and the structure variables that do not change."""
+    require(relationships, RELATIONSHIP_COLUMNS, "relationships")
+    require(cities, CITY_COLUMNS, "cities")
+    dup = relationships["relationship_id"][relationships["relationship_id"].duplicated()]
+    if len(dup):
+        raise ValueError(f"relationships: duplicate relationship_id {', '.join(map(str, dup.unique()[:10]))}")
+    r = relationships.sort_values("relationship_id", kind="stable").reset_index(drop=True)
+    places = cities.drop_duplicates("city_id").set_index("city_id")
+    a = places.reindex(r["city_a"].astype("str"))
+    b = places.reindex(r["city_b"].astype("str"))
+    km = great_circle_km(pd.to_numeric(a["lat"]), pd.to_numeric(a["lon"]),
+                         pd.to_numeric(b["lat"]), pd.to_numeric(b["lon"]))
+    ca, cb = a["country"].to_numpy(dtype=object), b["country"].to_numpy(dtype=object)
+    known = a["country"].notna().to_numpy() & b["country"].notna().to_numpy()
+    international = np.where(known, (ca != cb).astype("float64"), np.nan)
+    established = pd.to_numeric(r["established"]).astype("Int64")
+    ended = pd.to_numeric(r["ended"]).astype("Int64")
+    last_year = ended.fillna(end_year).clip(upper=end_year).astype("int64")
+    city_a = r["city_a"].astype("str").to_numpy()
+    city_b = r["city_b"].astype("str").to_numpy()
+    return pd.DataFrame({
+        "rel_no": np.arange(len(r), dtype="int32"),  # position in id order: cheap window/sort key
+        "relationship_id": r["relationship_id"].astype("str").to_numpy(),
+        "city_a": city_a,
+        "city_b": city_b,
+        "kind": r["kind"].astype("str").to_numpy(),
+        "established": established.to_numpy(),
+        "last_year": last_year.to_numpy(),
+        "pair_lo": np.where(city_a <= city_b, city_a, city_b),
+        "pair_hi": np.where(city_a <= city_b, city_b, city_a),
+        "log_distance": log_distance_km(km),
+        "international": international,
+    })
+
+
+@dataclass(frozen=True)
+class Plan:
+    rel: pd.DataFrame
+    years: pd.DataFrame
+    end_year: int
+    first_row_year: int
+    first_data_year: int | None
+    sql: str
+
+
+def make_plan(relationships, cities, options: PanelOptions, data_lo: int | None, data_hi: int | None) -> Plan:
+    """Resolve the year bounds (end_year defaults to the last year in the events)."""
+    end_year = options.end_year if options.end_year is not None else data_hi
+    if end_year is None:
+        raise ValueError("the events are empty: give end_year explicitly")
+    end_year = int(end_year)
+    rel = prepare_relationships(relationships, cities, end_year)
+    first_data_year = None if data_lo is None else min(int(data_lo), end_year)
+    candidates = [y for y in (first_data_year, options.start_year, end_year) if y is not None]
+    if rel["established"].notna().any():
+        candidates.append(int(rel["established"].min()))
+    years_lo = min(candidates)
+    first_row_year = options.start_year if options.start_year is not None else years_lo
+    sql = panel_sql.panel_sql(
+        end_year=end_year, first_row_year=int(first_row_year), min_events=int(options.min_events),
+        dormancy_years=int(options.dormancy_years), start_year=options.start_year, first_data_year=first_data_year,
+    )
+    years = pd.DataFrame({"year": np.arange(years_lo, end_year + 1, dtype="int32")})
+    return Plan(rel, years, end_year, int(first_row_year), first_data_year, sql)
+
+
+PANEL_DTYPES = {**{c: "str" for c in STRING_COLUMNS}, **{c: "int64" for c in INT_COLUMNS},
+                **{c: "float64" for c in FLOAT_COLUMNS}, "established": "Int64"}
+
+
+def finalise(df: pd.DataFrame) -> pd.DataFrame:
+    """Fixed columns, dtypes and row order, whatever the engine."""
+    out = df[PANEL_COLUMNS].reset_index(drop=True)
+    for c in INT_COLUMNS + FLOAT_COLUMNS + ["established"]:
+        if out[c].dtype == object:  # Spark rows come back as Python objects
+            out[c] = pd.to_numeric(out[c])
+    out = out.astype(PANEL_DTYPES)
+    if not is_sorted(out):
+        out = out.sort_values(["relationship_id", "year"], kind="stable").reset_index(drop=True)
+    return out
+
+
+def is_sorted(panel: pd.DataFrame) -> bool:
+    rid, year = panel["relationship_id"], panel["year"].to_numpy()
+    if len(panel) < 2:
+        return True
+    nxt, cur = rid.iloc[1:].reset_index(drop=True), rid.iloc[:-1].reset_index(drop=True)
+    return bool(((nxt > cur) | ((nxt == cur) & (year[1:] > year[:-1]))).all())
+
+
+def require(frame: pd.DataFrame, columns: Sequence[str], name: str) -> pd.DataFrame:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{name}: missing column(s) {', '.join(missing)} (has {', '.join(map(str, frame.columns))})")
+    return frame
