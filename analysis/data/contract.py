@@ -140,3 +140,18 @@ RELATIONSHIP_COLUMNS = columns("relationships")
 EVENT_COLUMNS = columns("events")
 # The overlay's descriptive columns (``source`` and ``note`` are optional provenance).
 CITY_COLUMNS = [c for c in columns("cities") if c not in ("source", "note")]
+
+# --------------------------------------------------------------------------- loaded frames (RawData)
+# The columns of the validated, resolved frames every later stage reads (docs/INTERFACES.md).
+LOADED_CITY_COLUMNS = [
+    "city_id", "name_zh", "name_en", "country", "province", "province_id", "prefecture_id", "level", "region",
+    "lat", "lon", "population",
+]
+LOADED_RELATIONSHIP_COLUMNS = [
+    "relationship_id", "city_a", "city_b", "kind", "established", "established_date", "established_precision",
+    "ended", "ended_date", "status", "status_as_of", "source", "note",
+]
+LOADED_EVENT_COLUMNS = [
+    "event_id", "date", "date_precision", "year", "month", "date_end", "origin", "destination", "kind",
+    "leader_rank", "topics", "delegates", "amount_cny", "count", "relationship_id", "source", "note", "file", "line",
+]

@@ -1,4 +1,5 @@
-"""Reading the raw-data folder: files, encodings, line numbers, and the validated result.
+"""Finding the raw files of a data folder and reading each table as text with its line numbers;
+``Problem``, one located thing wrong with the raw data.
 
 Every table is read as text, cell by cell, so nothing is coerced before it is
 checked: CSV in UTF-8 (with or without BOM) or GB18030, or ``.xlsx`` with the same
@@ -12,7 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,6 @@ import pandas as pd
 
 from analysis.data.contract import ENCODINGS, EVENTS_DIR, SOURCES_NAMES, TABLE_STEMS, TABLE_SUFFIXES
 from analysis.paths import resolve
-
 
 
 @dataclass(frozen=True, order=True)
@@ -44,28 +44,6 @@ class Problem:
         if self.value not in (None, ""):
             parts.append(f"value '{self.value}'")
         return ": ".join(parts) + f": {self.message}"
-
-
-class RawDataError(ValueError):
-    """The raw data has problems; ``.problems`` lists every one."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = list(problems)
-        shown = "\n".join(str(p) for p in self.problems[:50])
-        more = f"\n... and {len(self.problems) - 50} more" if len(self.problems) > 50 else ""
-        super().__init__(f"{len(self.problems)} problem(s) in the raw data:\n{shown}{more}")
-
-
-@dataclass
-class RawData:
-    """Validated raw data; city references are resolved to city ids."""
-
-    cities: pd.DataFrame
-    relationships: pd.DataFrame
-    events: pd.DataFrame
-    city_years: pd.DataFrame
-    sources: dict[str, dict[str, Any]]
-    files: list[str] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- files
@@ -220,16 +198,3 @@ def _rows_to_table(rows: list[tuple[int, list[str]]], rel: str) -> Table:
     frame.columns = [names[i] for i in keep]
     frame = frame.apply(lambda col: col.str.strip()) if len(frame) else frame  # whitespace around a value is not part of it
     return Table(rel, frame, problems, header_line)
-
-
-# --------------------------------------------------------------------------- loading
-
-
-def load_raw(data_dir: str | Path = "data/raw") -> RawData:
-    """Validated raw data, or :class:`RawDataError` listing every problem."""
-    from analysis.data.validate import validate_raw
-
-    result = validate_raw(data_dir)
-    if result.problems:
-        raise RawDataError(result.problems)
-    return result.data

@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis run | validate | simulate``.
+"""Command line: ``python -m analysis run | validate | simulate | clean``.
 
 Exit codes: 0 success; 2 invalid input (data or parameters); 1 a notebook failed.
 """
@@ -82,26 +82,18 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def check_raw_data(paths) -> list[str]:
-    """Problems in the raw data, checked once per distinct set of raw files."""
-    from analysis.io import read_json, write_json
-    from analysis.hashing import tree_sha256, value_sha256
-    from analysis.pipeline.manifest import raw_input_hashes
-    from analysis.paths import PACKAGE_DIR
-    from analysis.data.validate import validate_raw
+    """Problems in the raw data; valid data are stored once per set of inputs, which the notebooks load."""
+    from analysis.data.load import RawDataError, load_validated
 
-    stamp = paths.processed / ".validated.json"
-    # The validation code is part of the key: a stricter rule re-checks old data.
-    digest = value_sha256([raw_input_hashes(paths.data_dir), tree_sha256(PACKAGE_DIR)])
-    if (read_json(stamp, default={}) or {}).get("digest") == digest:
-        return []
-    problems = [str(p) for p in validate_raw(paths.data_dir).problems]
-    if not problems:
-        write_json(stamp, {"digest": digest})
-    return problems
+    try:
+        load_validated(paths)
+    except RawDataError as exc:
+        return [str(p) for p in exc.problems]
+    return []
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from analysis.data.validate import main as validate_main
+    from analysis.data.summary import main as validate_main
 
     return validate_main(_user_path(args.data_dir))
 
