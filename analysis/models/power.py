@@ -14,8 +14,9 @@ import pandas as pd
 import statsmodels.api as sm
 from statsmodels.stats.proportion import proportion_confint
 
+from analysis.models.result import ACTIVITY_TERMS
+from analysis.models.separation import INTERCEPT
 from analysis.sim import simulate
-from analysis.models.fit import ACTIVITY_TERMS, INTERCEPT
 
 # The planted effects and the generative core are those of analysis.sim.simulate, so power
 # is computed for exactly the process the recovery tests check.

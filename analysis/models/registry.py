@@ -10,9 +10,16 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from analysis.models import fit as _fit
-from analysis.models.fit import ModelResult
+from analysis.models.binary import activity_logit
+from analysis.models.counts import event_counts
+from analysis.models.result import ModelResult
+from analysis.models.status import reported_status
+from analysis.models.survival import time_to_dormancy
+from analysis.models.transitions import transitions
+from analysis.models.within import within_relationship
 
+# Run parameters a model may read from the options passed to fit_all.
+FIT_OPTIONS = ("year_effects", "ci_level", "min_events_per_parameter", "penalty", "dormancy_years", "seed")
 ODDS, RATE, HAZARD = "odds ratio", "rate ratio", "hazard ratio"
 
 
@@ -26,9 +33,11 @@ class ModelSpec:
     ratio: str | None  # what the table's ``ratio`` column is: ODDS, RATE, HAZARD or None
     outcome: str  # what the ratio multiplies, in words ("the odds of an active year")
     columns: tuple[str, ...] | None = None  # columns shown in notebook 30 (None: the default set)
+    description: str = ""  # markdown paragraph under the title in notebook 30: what the model compares, how to read it
 
 
 def _common(options: dict[str, Any]) -> dict[str, Any]:
+    """The options every likelihood model takes."""
     return {"ci_level": options.get("ci_level", 0.95),
             "min_events_per_parameter": options.get("min_events_per_parameter", 10)}
 
@@ -36,36 +45,72 @@ def _common(options: dict[str, Any]) -> dict[str, Any]:
 REGISTRY: dict[str, ModelSpec] = {spec.name: spec for spec in (
     ModelSpec(
         "activity_logit",
-        lambda panel, rel, o: _fit.activity_logit(panel, year_effects=o.get("year_effects", False),
-                                                  penalty=o.get("penalty", "firth"), **_common(o)),
+        lambda panel, rel, o: activity_logit(panel, year_effects=o.get("year_effects", False),
+                                             penalty=o.get("penalty", "firth"), **_common(o)),
         "Is a relationship active in a year? Logit", ODDS, "the odds of an active year",
         ("term", "label", "estimate", "ratio", "ratio_ci_low", "ratio_ci_high", "p", "se", "se_twoway", "p_twoway"),
+        description=(
+            "The default model: `active ~ leader_visit_lag + exchange_lag + cooperation_lag + log_distance + age + "
+            "international` (plus year effects when `year_effects` is true). Odds ratios above 1 mean the term goes "
+            "with a higher chance of an active year. Standard errors are clustered by relationship; the `*_twoway` "
+            "columns of the saved table cluster two-way by both cities, because relationships that share a city are "
+            "not independent."
+        ),
     ),
     ModelSpec(
         "event_counts",
-        lambda panel, rel, o: _fit.event_counts(panel, year_effects=o.get("year_effects", False), **_common(o)),
+        lambda panel, rel, o: event_counts(panel, year_effects=o.get("year_effects", False), **_common(o)),
         "How many events a relationship has in a year: negative binomial", RATE, "the expected number of events",
+        description=(
+            "A negative binomial model of the number of events per year on the same drivers; ratios are "
+            "incidence-rate ratios. Terms whose estimates would be infinite (for instance a driver never followed "
+            "by any event) are dropped with a note."
+        ),
     ),
     ModelSpec(
         "time_to_dormancy",
-        lambda panel, rel, o: _fit.time_to_dormancy(panel, dormancy_years=o.get("dormancy_years", 3), **_common(o)),
+        lambda panel, rel, o: time_to_dormancy(panel, dormancy_years=o.get("dormancy_years", 3), **_common(o)),
         "Time until a relationship falls dormant: Cox model", HAZARD, "the risk of falling dormant",
+        description=(
+            "A Cox model (statsmodels `PHReg`) of the time until a relationship falls silent for `dormancy_years` "
+            "years. Rows are relationship-years at risk (counting-process form): a silence can begin only after a "
+            "year with events, so the drivers describe that last active year. The time scale is the relationship's "
+            "age. Hazard ratios below 1 mean the driver delays dormancy."
+        ),
     ),
     ModelSpec(
         "within_relationship",
-        lambda panel, rel, o: _fit.within_relationship(panel, **_common(o)),
+        lambda panel, rel, o: within_relationship(panel, **_common(o)),
         "Active and inactive years within a relationship: conditional logit", ODDS, "the odds of an active year",
+        description=(
+            "A conditional (fixed-effects) logit compares each relationship's active and inactive years with each "
+            "other, so what never changes within a relationship (distance, kind, partner abroad) drops out, and "
+            "only relationships that switch between active and inactive years identify it. Lagged drivers depend "
+            "on earlier activity, so in short panels these estimates lean towards zero; read them beside the "
+            "pooled model, not instead of it."
+        ),
     ),
     ModelSpec(
         "transitions",
-        lambda panel, rel, o: _fit.transitions(panel, ci_level=o.get("ci_level", 0.95), seed=o.get("seed", 0)),
+        lambda panel, rel, o: transitions(panel, ci_level=o.get("ci_level", 0.95), seed=o.get("seed", 0)),
         "Year-to-year transitions between active and inactive years", None, "the outcome",
         ("term", "label", "estimate", "ci_low", "ci_high", "n_obs", "count"),
+        description=(
+            "Shares of years that follow an active (or inactive) year and are active (or not). Wilson intervals "
+            "treat years as independent; the bootstrap columns of the saved table resample whole relationships "
+            "(seeded)."
+        ),
     ),
     ModelSpec(
         "reported_status",
-        lambda panel, rel, o: _fit.reported_status(panel, rel, penalty=o.get("penalty", "firth"), **_common(o)),
+        lambda panel, rel, o: reported_status(panel, rel, penalty=o.get("penalty", "firth"), **_common(o)),
         "Status the sources report (active vs dormant, suspended or ended): logit", ODDS, "the odds of the outcome",
+        description=(
+            "For relationships whose sources report a status, a cross-sectional logit of *active* against "
+            "*dormant, suspended or ended* on the share of years with a top-leader visit or with cooperation, the "
+            "mean number of other exchanges, distance and partner abroad, measured up to the year the status "
+            "describes. It is descriptive: it says which relationships sources call active, not what keeps them so."
+        ),
     ),
 )}
 
@@ -76,5 +121,12 @@ def get(name: str) -> ModelSpec | None:
 
 
 def fit_all(panel: pd.DataFrame, relationships: pd.DataFrame | None = None, **options: Any) -> dict[str, ModelResult]:
-    """Every registered model, in registry order, keyed by its numbers.json key."""
+    """Every registered model, in registry order, keyed by its numbers.json key.
+
+    ``options`` are run parameters (``FIT_OPTIONS``); an unknown name is refused rather than
+    silently ignored, so a misspelt option cannot fall back to a default unnoticed.
+    """
+    unknown = sorted(set(options) - set(FIT_OPTIONS))
+    if unknown:
+        raise TypeError(f"fit_all: unknown option(s) {', '.join(unknown)}; known: {', '.join(FIT_OPTIONS)}")
     return {name: spec.fit(panel, relationships, options) for name, spec in REGISTRY.items()}

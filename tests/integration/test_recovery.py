@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis.sim import simulate
-from analysis.models.fit import activity_logit
+from analysis.models.binary import activity_logit
 from analysis.models.power import model_terms
+from analysis.sim import simulate
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,0 +1,84 @@
+"""Yearly event counts: negative binomial (Poisson when it does not converge), rate ratios."""
+
+from __future__ import annotations
+
+import warnings as pywarnings
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+
+from analysis.models.result import (
+    ACTIVITY_TERMS,
+    ModelResult,
+    cluster_warning,
+    design_matrix,
+    empty_result,
+    headline_numbers,
+    missing_columns,
+    never_crash,
+    tidy_table,
+)
+from analysis.models.separation import INTERCEPT, check_design
+
+
+@never_crash("event_counts")
+def event_counts(
+    panel: pd.DataFrame,
+    year_effects: bool = False,
+    ci_level: float = 0.95,
+    min_events_per_parameter: int = 10,
+    terms: list[str] | None = None,
+) -> ModelResult:
+    """Negative binomial (NB2) of yearly event counts on the drivers; IRRs, clustered SEs.
+
+    Terms whose estimates are infinite (count-data separation) are dropped with a note;
+    when the negative binomial does not converge a Poisson GLM with the same clustered
+    standard errors is reported instead.
+    """
+    model = "event_counts"
+    terms = list(terms or ACTIVITY_TERMS)
+    needed = ["events", "relationship_id"] + terms + (["year"] if year_effects else [])
+    if missing := missing_columns(panel, needed):
+        return empty_result(model, f"the panel lacks column(s) {', '.join(missing)}")
+    df = panel.dropna(subset=needed).reset_index(drop=True)
+    n_rel = int(df["relationship_id"].nunique())
+    y = df["events"].to_numpy(dtype=float)
+    if len(y) == 0 or (y == 0).all():
+        return empty_result(model, "no usable rows with events", len(df), n_rel)
+    X = design_matrix(df, terms, year_effects)
+    check = check_design(X, y, min_events_per_parameter, "count")
+    warn = cluster_warning(n_rel) + list(check.warnings)
+    dropped = dict(check.dropped)
+    for t in check.separation.terms:
+        if t != INTERCEPT:
+            dropped[t] = "its count-model estimate is infinite (separation: no events wherever it points)"
+    if check.separation.found:
+        warn.append(f"Dropped term(s) with infinite estimates: {', '.join(t for t in check.separation.terms if t != INTERCEPT)}.")
+    kept = [c for c in X.columns if c not in dropped]
+    Xk = X[kept]
+    groups = pd.factorize(df["relationship_id"])[0]
+    cov = {"cov_type": "cluster", "cov_kwds": {"groups": groups}}
+    res, fit_label = None, ""
+    with pywarnings.catch_warnings(record=True):
+        pywarnings.simplefilter("always")
+        try:
+            nb = sm.NegativeBinomial(y, Xk, loglike_method="nb2")
+            res = nb.fit(disp=0, maxiter=500, method="bfgs", **cov)
+            if not res.mle_retvals.get("converged", True) or not np.all(np.isfinite(res.bse)):
+                res = nb.fit(start_params=res.params, disp=0, maxiter=100, method="newton", **cov)
+            if not res.mle_retvals.get("converged", True) or not np.all(np.isfinite(res.bse)):
+                res = None
+            fit_label = "negative binomial (NB2), cluster-robust by relationship"
+        except Exception:  # noqa: BLE001
+            res = None
+        if res is None:
+            warn.append("The negative binomial did not converge; a Poisson model with cluster-robust SEs is reported.")
+            res = sm.GLM(y, Xk, family=sm.families.Poisson()).fit(**cov)
+            fit_label = "Poisson GLM, cluster-robust by relationship"
+    names = list(res.params.index)
+    table = tidy_table(model, names, res.params.to_numpy(), res.bse.to_numpy(), np.asarray(res.pvalues), ci_level,
+                       len(df), n_rel, fit_label, warn, dropped=dropped)
+    numbers = headline_numbers(table, warn, fit_label, events_per_parameter=check.events_per_parameter,
+                               dropped=dropped, ratio="incidence rate ratio")
+    return ModelResult(model, table, warn, numbers, fit_label)

@@ -1,0 +1,192 @@
+"""What every model returns (ModelResult, the tidy table, the numbers for numbers.json) and the
+helpers the models share: term names and labels, the design matrix, empty results that say why."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from analysis.models.separation import INTERCEPT
+
+DRIVERS = ["leader_visit_lag", "exchange_lag", "cooperation_lag"]
+STRUCTURE = ["log_distance", "age", "international"]
+ACTIVITY_TERMS = DRIVERS + STRUCTURE
+
+LABELS = {
+    INTERCEPT: "intercept (baseline log-odds)",
+    "leader_visit_lag": "top-leader visit last year",
+    "exchange_lag": "other exchanges last year (log 1 + count)",
+    "cooperation_lag": "agreement or project last year",
+    "log_distance": "distance between the cities (log km)",
+    "age": "years since the relationship was established",
+    "international": "international (city abroad)",
+    "active_lag": "active last year",
+    "alpha": "overdispersion (negative binomial alpha)",
+    "leader_visit_share": "share of years with a top-leader visit",
+    "exchange_mean": "other exchanges per year (log 1 + mean count)",
+    "cooperation_share": "share of years with an agreement or project",
+}
+
+TABLE_COLUMNS = [
+    "model", "term", "label", "estimate", "ratio", "se", "ci_low", "ci_high",
+    "ratio_ci_low", "ratio_ci_high", "p", "n_obs", "n_relationships", "fit", "note",
+]
+
+# Below this many clusters, cluster-robust standard errors are too small.
+MIN_CLUSTERS = 50
+# A maximum-likelihood coefficient beyond this (log scale) signals a diverging fit.
+DIVERGING_COEF = 10.0
+
+
+@dataclass
+class ModelResult:
+    """One fitted model: tidy table, warnings in plain English, numbers for numbers.json.
+
+    Small samples are handled honestly: unidentified terms are dropped with a note,
+    separation or too few events per parameter switch a logit to a penalised fit
+    (Firth or L2), and a model that cannot be fitted at all returns an empty table with
+    a warning saying why. Every row of a table carries the model's warnings in its
+    ``note``, so no coefficient is shown without them.
+    """
+
+    model: str
+    table: pd.DataFrame
+    warnings: list[str] = field(default_factory=list)
+    numbers: dict[str, Any] = field(default_factory=dict)
+    fit: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.table.empty
+
+
+def label(term: str) -> str:
+    """Plain-English label of a model term (year dummies ``year[YYYY]`` become ``year YYYY``)."""
+    if term.startswith("year[") and term.endswith("]"):
+        return f"year {term[5:-1]}"
+    return LABELS.get(term, term.replace("_", " "))
+
+
+def empty_result(model: str, reason: str, n_obs: int = 0, n_relationships: int = 0) -> ModelResult:
+    """A model that could not be fitted: no coefficients, one warning saying why."""
+    msg = f"{model} could not be fitted: {reason}"
+    numbers = {"terms": {}, "n_obs": n_obs, "n_relationships": n_relationships, "warnings": [msg], "fitted": False}
+    return ModelResult(model, pd.DataFrame(columns=TABLE_COLUMNS), [msg], numbers, "not fitted")
+
+
+def never_crash(model: str) -> Callable:
+    """Turn any unexpected error of a model function into an empty result with a warning."""
+
+    def wrap(fn: Callable[..., ModelResult]) -> Callable[..., ModelResult]:
+        @functools.wraps(fn)
+        def inner(*args: Any, **kwargs: Any) -> ModelResult:
+            try:
+                return fn(*args, **kwargs)
+            except Exception as exc:  # noqa: BLE001 - the point is to never crash a report
+                return empty_result(model, f"{type(exc).__name__}: {exc}")
+
+        return inner
+
+    return wrap
+
+
+# --------------------------------------------------------------------------- shared by the model modules
+
+
+def z_value(ci_level: float) -> float:
+    """Normal quantile of a two-sided interval at ``ci_level`` (1.96 for 0.95)."""
+    return float(stats.norm.ppf(0.5 + ci_level / 2))
+
+
+def missing_columns(df: pd.DataFrame, cols: list[str]) -> list[str]:
+    """The columns of ``cols`` that ``df`` lacks, in order."""
+    return [c for c in cols if c not in df.columns]
+
+
+def design_matrix(
+    df: pd.DataFrame, terms: list[str], year_effects: bool = False, intercept: bool = True
+) -> pd.DataFrame:
+    """Float design matrix: intercept, ``terms`` and (optionally) year dummies.
+
+    Year dummies are named ``year[YYYY]`` with the first year as the reference.
+    """
+    X = df[terms].astype(float)
+    if intercept:
+        X.insert(0, INTERCEPT, 1.0)
+    if year_effects:
+        years = sorted(df["year"].unique())
+        for y in years[1:]:
+            X[f"year[{int(y)}]"] = (df["year"] == y).astype(float)
+    return X
+
+
+def cluster_warning(n_clusters: int, what: str = "relationships") -> list[str]:
+    """A warning when there are too few clusters for cluster-robust standard errors, else none."""
+    if n_clusters < MIN_CLUSTERS:
+        return [
+            f"Only {n_clusters} {what} (clusters): cluster-robust standard errors need about {MIN_CLUSTERS} "
+            "or more and are likely too small here."
+        ]
+    return []
+
+
+def tidy_table(
+    model: str,
+    terms: list[str],
+    params: np.ndarray,
+    se: np.ndarray,
+    p: np.ndarray,
+    ci_level: float,
+    n_obs: int,
+    n_relationships: int,
+    fit: str,
+    warnings: list[str],
+    ratio: bool = True,
+    term_notes: dict[str, str] | None = None,
+    dropped: dict[str, str] | None = None,
+    no_ratio: tuple[str, ...] = ("alpha",),
+) -> pd.DataFrame:
+    """The tidy table; dropped terms appear as rows without estimates."""
+    term_notes = term_notes or {}
+    z = z_value(ci_level)
+    rows = []
+    for t, b, s, pv in zip(terms, params, se, p):
+        lo, hi = b - z * s, b + z * s
+        r = ratio and t not in no_ratio
+        rows.append(
+            dict(term=t, estimate=b, se=s, ci_low=lo, ci_high=hi, p=pv,
+                 ratio=np.exp(b) if r else np.nan,
+                 ratio_ci_low=np.exp(lo) if r else np.nan,
+                 ratio_ci_high=np.exp(hi) if r else np.nan)
+        )
+    for t, why in (dropped or {}).items():
+        rows.append(dict(term=t))
+        term_notes = {**term_notes, t: f"not estimated: {why}"}
+    table = pd.DataFrame(rows, columns=["term", "estimate", "ratio", "se", "ci_low", "ci_high", "ratio_ci_low", "ratio_ci_high", "p"])
+    table.insert(0, "model", model)
+    table.insert(2, "label", [label(t) for t in table["term"]])
+    table["n_obs"] = int(n_obs)
+    table["n_relationships"] = int(n_relationships)
+    table["fit"] = fit
+    table["note"] = [" | ".join([x for x in [term_notes.get(t, "")] + list(warnings) if x]) for t in table["term"]]
+    for c in ["estimate", "ratio", "se", "ci_low", "ci_high", "ratio_ci_low", "ratio_ci_high", "p"]:
+        table[c] = table[c].astype(float)
+    return table[TABLE_COLUMNS]
+
+
+def headline_numbers(table: pd.DataFrame, warnings: list[str], fit: str, **extra: Any) -> dict[str, Any]:
+    """A model's numbers.json entry: estimated terms, counts, warnings, fit and any ``extra`` keys."""
+    est = table.dropna(subset=["estimate"])
+    terms = {
+        r.term: {"coef": r.estimate, "se": r.se, "ci_low": r.ci_low, "ci_high": r.ci_high, "p": r.p}
+        for r in est.itertuples()
+    }
+    n_obs = int(table["n_obs"].iloc[0]) if len(table) else 0
+    n_rel = int(table["n_relationships"].iloc[0]) if len(table) else 0
+    return {"terms": terms, "n_obs": n_obs, "n_relationships": n_rel, "warnings": list(warnings), "fit": fit,
+            "fitted": bool(len(est)), **extra}
