@@ -1,14 +1,8 @@
-"""Figures for the descriptive and network notebooks, at journal sizes, with Chinese labels.
+"""Drawing functions of the descriptive and network figures: a table in, a matplotlib Figure out.
 
-Each ``*_figure`` function takes the table made by :mod:`analysis.describe.tables` or
-:mod:`analysis.describe.network` and returns a matplotlib Figure; :func:`save_figure` writes
-it to ``results/figures/<name>.png`` (300 dpi) and ``.svg``, each atomically.
-Widths follow common journal columns: 3.5 in (single) and 7.2 in (double).
-"""
+File names, captions and column widths are the figures' entries in :mod:`analysis.describe.registry`."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import networkx as nx
@@ -19,7 +13,6 @@ from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormat
 
 from analysis.data.contract import KIND_LABELS, REGION_LABELS, TOPIC_LABELS
 from analysis.describe.fonts import use_cjk_font
-from analysis.io import atomic_path
 
 SINGLE_COLUMN_IN = 3.5
 DOUBLE_COLUMN_IN = 7.2
@@ -41,20 +34,6 @@ def style() -> None:
         "legend.fontsize": 7, "axes.spines.top": False, "axes.spines.right": False,
         "figure.dpi": 100, "savefig.bbox": "tight", "svg.hashsalt": "analysis",
     })
-
-
-def save_figure(fig: plt.Figure, name: str, figures_dir: str | Path) -> dict[str, Path]:
-    """Write ``<figures_dir>/<name>.png`` (300 dpi) and ``.svg``; return their paths."""
-    figures_dir = Path(figures_dir)
-    out = {}
-    for fmt in ("png", "svg"):
-        target = figures_dir / f"{name}.{fmt}"
-        # No timestamps in the files, so equal inputs give equal bytes.
-        meta = {"Date": None} if fmt == "svg" else {"Software": None}
-        with atomic_path(target, suffix=f".{fmt}") as tmp:
-            fig.savefig(tmp, format=fmt, dpi=DPI, metadata=meta)
-        out[fmt] = target
-    return out
 
 
 def _kind_label(kind: str) -> str:
@@ -225,21 +204,35 @@ def degree_distribution_figure(distribution: pd.DataFrame) -> plt.Figure:
 
 
 # --------------------------------------------------------------------------- visits
+def sorted_graph(graph: nx.Graph) -> nx.Graph:
+    """A copy with nodes and edges added in sorted order.
+
+    Layout and drawing follow the graph's iteration order, which for a subgraph is the
+    order of a Python set (it changes with the hash seed); sorting makes equal inputs
+    give equal figures."""
+    out = graph.__class__()
+    out.add_nodes_from(sorted(graph.nodes(data=True), key=lambda nd: str(nd[0])))
+    out.add_edges_from(sorted(graph.edges(data=True), key=lambda e: (str(e[0]), str(e[1]))))
+    return out
+
+
 def component_layout(graph: nx.Graph, seed: int = 1) -> dict:
     """Spring layout per connected component, components placed on a grid (largest first).
 
     One spring layout of a disconnected graph pushes the components apart and squeezes
     each into a clump; laying them out one by one keeps every component legible.
     """
-    undirected = graph.to_undirected() if graph.is_directed() else graph
+    undirected = sorted_graph(graph.to_undirected() if graph.is_directed() else graph)
     comps = sorted(nx.connected_components(undirected), key=lambda c: (-len(c), sorted(map(str, c))))
     ncols = int(np.ceil(np.sqrt(len(comps))))
     pos = {}
     for i, nodes in enumerate(comps):
-        sub = undirected.subgraph(nodes)
-        local = nx.spring_layout(sub, seed=seed, k=1.5 / np.sqrt(len(nodes))) if len(nodes) > 1 else {next(iter(nodes)): np.zeros(2)}
+        sub = sorted_graph(undirected.subgraph(nodes))
+        local = (nx.spring_layout(sub, seed=seed, k=1.5 / np.sqrt(len(nodes))) if len(nodes) > 1
+                 else {next(iter(nodes)): np.zeros(2)})
         row, col = divmod(i, ncols)
-        for n, (x, y) in local.items():
+        for n in sorted(local, key=str):
+            x, y = local[n]
             pos[n] = np.array([col * 3.0 + x, -row * 3.0 + y])
     return pos
 
@@ -249,6 +242,7 @@ def visit_network_figure(graph: nx.DiGraph, types: pd.DataFrame, names: pd.Serie
     """The directed visit network; node colour = typology, arrow width = visits.
 
     With more than ``max_nodes`` cities only the busiest (visits sent + received) are drawn.
+    Nodes and edges are laid out and drawn in sorted order, with a seeded layout.
     """
     style()
     fig, ax = plt.subplots(figsize=(DOUBLE_COLUMN_IN, 5.0))
@@ -256,7 +250,8 @@ def visit_network_figure(graph: nx.DiGraph, types: pd.DataFrame, names: pd.Serie
     if graph.number_of_nodes() > max_nodes:
         busy = sorted(graph.nodes, key=lambda n: (-graph.degree(n, weight="weight"), str(n)))[:max_nodes]
         title += f"; busiest {max_nodes} of {graph.number_of_nodes()} cities"
-        graph = graph.subgraph(busy).copy()
+        graph = graph.subgraph(busy)
+    graph = sorted_graph(graph)
     kind = types.set_index("city_id")["type"]
     if graph.number_of_nodes():
         pos = component_layout(graph, seed)

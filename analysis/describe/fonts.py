@@ -1,10 +1,5 @@
-"""A CJK font for matplotlib that comes from PyPI, so Chinese labels render anywhere.
-
-A fresh Linux machine usually has no Chinese fonts; matplotlib then draws empty
-boxes and warns "Glyph ... missing from font(s)". The ``mplfonts`` package ships
-Noto Sans CJK SC (SIL Open Font License); registering that file with matplotlib's
-font manager makes Chinese and Latin text render with no system font installed.
-"""
+"""The CJK font of every figure: Noto Sans CJK SC from the PyPI package ``mplfonts``, registered with
+matplotlib, so Chinese labels render on a machine without Chinese system fonts."""
 
 from __future__ import annotations
 
@@ -13,6 +8,8 @@ from pathlib import Path
 import matplotlib as mpl
 from matplotlib import font_manager
 
+# A fresh Linux machine usually has no Chinese fonts: matplotlib then draws empty boxes and
+# warns "Glyph ... missing from font(s)". mplfonts ships this file (SIL Open Font License).
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
 # Latin fallback for the rare glyph the CJK font lacks; DejaVu ships with matplotlib.
 FALLBACK_FAMILIES = ("DejaVu Sans",)

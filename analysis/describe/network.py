@@ -1,37 +1,5 @@
-"""Networks of cities: who is tied to whom (relationships) and who visits whom (visits).
-
-Two networks:
-
-* the **relationship network** is undirected: a node per city, an edge per pair of
-  cities with at least one relationship (several relationships of one pair are one
-  edge, weighted by their number);
-* the **visit network** is directed: an edge origin -> destination per pair with at
-  least one ``visit`` event, weighted by visits (events weighted by ``count``).
-
-City typology (visit network), with ``sent`` = visits a city made and ``received``
-= visits it hosted (both weighted by ``count``), and parameters ``min_visits``
-(``typology_min_visits``) and ``ratio`` (``typology_ratio``, >= 1):
-
-1. ``isolated``: ``sent + received < min_visits`` (a city with no visits at all is
-   always isolated, also when ``min_visits`` is 0);
-2. otherwise ``star`` (mostly visited): ``received > ratio * sent`` (so any city
-   that is visited but never visits);
-3. otherwise ``sponge`` (mostly visits, absorbs others' experience):
-   ``sent > ratio * received`` (so any city that visits but is never visited);
-4. otherwise ``learning``: it both visits and is visited, neither side more than
-   ``ratio`` times the other (with ``ratio = 1``: exactly as many of each).
-
-City clusters (``analysis/reference/city_clusters.csv``) are data: each row lists a
-province- or prefecture-level unit by ``CN-<adcode>``. A city belongs to a cluster
-when its adcode falls inside a listed unit (a district or county inside a listed
-prefecture or province-level municipality); a province as a whole belongs only
-where the cluster covers the whole province (column ``whole_province``). Hong Kong
-and Macau are matched by country code (``HK``, ``MO``) as well as by adcode. Rows of
-level ``city`` name one city id exactly (for overlay ids without an adcode). A city
-whose id carries no adcode (an overlay id such as a new area) is placed by its
-``prefecture_id``, or, inside Beijing, Tianjin, Shanghai or Chongqing, by its
-``province_id``.
-"""
+"""Networks of cities: the undirected relationship network, the directed visit network, the city
+typology (learning / star / sponge / isolated) and visits inside city clusters."""
 
 from __future__ import annotations
 
@@ -52,7 +20,8 @@ SAR_ADCODES = {"HK": "810000", "MO": "820000"}
 
 # --------------------------------------------------------------------------- relationships
 def relationship_graph(relationships: pd.DataFrame) -> nx.Graph:
-    """Undirected graph of cities; an edge per pair, ``weight`` = number of relationships."""
+    """Undirected graph of cities; an edge per pair of cities with at least one relationship,
+    ``weight`` = number of relationships (several relationships of one pair are one edge)."""
     g = nx.Graph()
     pairs = relationships[["city_a", "city_b"]].dropna()
     pairs = pairs[pairs["city_a"] != pairs["city_b"]]
@@ -169,10 +138,21 @@ def reciprocity(graph: nx.DiGraph) -> float:
 
 def typology(degrees: pd.DataFrame, min_visits: int = 1, ratio: float = 3.0,
              all_cities: pd.Series | list | None = None) -> pd.DataFrame:
-    """Classify cities as learning / star / sponge / isolated (rule in the module docstring).
+    """Classify cities as learning / star / sponge / isolated.
 
     ``degrees`` has ``city_id, sent, received``; ``all_cities`` adds cities with no
-    visit at all (they are isolated).
+    visit at all (they are isolated). With ``sent`` = visits a city made and ``received``
+    = visits it hosted (both weighted by ``count``), ``min_visits`` (``typology_min_visits``)
+    and ``ratio`` (``typology_ratio``, >= 1), the first rule that holds:
+
+    1. ``isolated``: ``sent + received < min_visits`` (a city with no visits at all is
+       always isolated, also when ``min_visits`` is 0);
+    2. ``star`` (mostly visited): ``received > ratio * sent`` (so any city that is visited
+       but never visits);
+    3. ``sponge`` (mostly visits, absorbs others' experience): ``sent > ratio * received``
+       (so any city that visits but is never visited);
+    4. ``learning``: it both visits and is visited, neither side more than ``ratio`` times
+       the other (with ``ratio = 1``: exactly as many of each).
     """
     if ratio < 1:
         raise ValueError(f"typology_ratio must be >= 1, got {ratio}")
@@ -241,7 +221,11 @@ def visits_by_month(events: pd.DataFrame) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- clusters
 def load_city_clusters(path: str | Path = CITY_CLUSTERS_FILE) -> pd.DataFrame:
-    """The cluster membership table; checks its columns and ids."""
+    """The cluster membership table; checks its columns and ids.
+
+    Clusters are data (``analysis/reference/city_clusters.csv``): each row lists a province-
+    or prefecture-level unit by ``CN-<adcode>``; rows of level ``city`` name one city id
+    exactly (for overlay ids without an adcode)."""
     path = Path(path)
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     need = {"cluster", "cluster_zh", "unit_id", "name_zh", "level", "whole_province"}
@@ -275,7 +259,12 @@ def city_adcode(city_id: str, country: str | None = None) -> str | None:
 
 
 def cluster_of_adcode(adcode: str | None, clusters: pd.DataFrame) -> str | None:
-    """The cluster a unit lies in, or None (rule in the module docstring)."""
+    """The cluster a unit lies in, or None.
+
+    A unit belongs to a cluster when its adcode falls inside a listed unit (a district or
+    county inside a listed prefecture or province-level municipality); a province as a whole
+    belongs only where the cluster covers the whole province (column ``whole_province``).
+    Hong Kong and Macau are matched by country code (``HK``, ``MO``) as well as by adcode."""
     if not adcode:
         return None
     for row in clusters[clusters["level"] != "city"].itertuples(index=False):
@@ -296,7 +285,10 @@ def _municipality(adcode: str | None) -> str | None:
 
 
 def assign_clusters(cities: pd.DataFrame, clusters: pd.DataFrame) -> pd.Series:
-    """``city_id -> cluster`` (None outside every cluster)."""
+    """``city_id -> cluster`` (None outside every cluster).
+
+    A city whose id carries no adcode (an overlay id such as a new area) is placed by its
+    ``prefecture_id``, or, inside Beijing, Tianjin, Shanghai or Chongqing, by its ``province_id``."""
     country = cities["country"] if "country" in cities else pd.Series(None, index=cities.index)
     # overlay cities without an adcode (e.g. a new area) fall back on their prefecture's
     none = pd.Series(None, index=cities.index, dtype=object)

@@ -1,46 +1,13 @@
-"""Descriptive tables behind ``20_describe`` and ``25_year_review`` (pure DataFrame functions).
-
-Inputs are the frames of :class:`analysis.data.files.RawData` (``cities``,
-``relationships``, ``events``) and the relationship-year panel.
-"""
+"""Descriptive tables behind ``20_describe`` and ``25_year_review``: pure functions of the raw frames
+(``cities``, ``relationships``, ``events`` of :class:`analysis.data.rawdata.RawData`) and the panel."""
 
 from __future__ import annotations
-
-import difflib
 
 import numpy as np
 import pandas as pd
 
+from analysis.data.city_lookup import CityNotFound, resolve_city
 from analysis.data.contract import KIND_LABELS
-
-
-
-class CityNotFound(ValueError):
-    """A city name or id that matches no city, or more than one."""
-
-
-def resolve_city(cities: pd.DataFrame, name_or_id: str) -> str:
-    """The ``city_id`` for an id, a Chinese or English name, or a Chinese name without 市/区/县."""
-    key = str(name_or_id).strip()
-    if key in set(cities["city_id"]):
-        return key
-    names = {}
-    for row in cities.itertuples(index=False):
-        for n in (getattr(row, "name_zh", None), getattr(row, "name_en", None)):
-            if isinstance(n, str) and n:
-                names.setdefault(n, set()).add(row.city_id)
-                names.setdefault(n.lower(), set()).add(row.city_id)
-                short = n.rstrip("市区县省")
-                if short and short != n:
-                    names.setdefault(short, set()).add(row.city_id)
-    hits = names.get(key) or names.get(key.lower()) or names.get(key.rstrip("市区县省")) or set()
-    if len(hits) == 1:
-        return next(iter(hits))
-    if len(hits) > 1:
-        raise CityNotFound(f"city {key!r} is ambiguous: {', '.join(sorted(hits))}")
-    close = difflib.get_close_matches(key, [n for n in names if not n.isascii() or n != n.lower()], n=5)
-    hint = f"; closest: {', '.join(close)}" if close else ""
-    raise CityNotFound(f"city {key!r} is not in the cities table{hint}")
 
 
 def focal_city_id(cities: pd.DataFrame, relationships: pd.DataFrame, focal_city: str) -> tuple[str, str]:

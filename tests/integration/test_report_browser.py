@@ -7,16 +7,15 @@ import subprocess
 from pathlib import Path
 
 import numpy as np
+import papermill as pm
 import pytest
 
-from analysis.report import build as report
+from analysis.data.load import load_raw
 from analysis.paths import DEFAULT_DATA_DIR, NOTEBOOKS_DIR, PROJECT_ROOT, ProjectPaths
 from analysis.pipeline.render import render_notebook_html
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (Debian package 'chromium')")
-pm = pytest.importorskip("papermill")
-rawdata = pytest.importorskip("analysis.data.files")
 
 
 @pytest.fixture(scope="module")
@@ -25,14 +24,15 @@ def report_html(tmp_path_factory) -> Path:
     import matplotlib
 
     matplotlib.use("Agg")
-    from analysis.describe import tables as describe
     from analysis.describe import figures
+    from analysis.describe import tables as describe
+    from analysis.describe.registry import save_figure
 
     paths = ProjectPaths.from_params(DEFAULT_DATA_DIR, tmp_path_factory.mktemp("out"))
     paths.ensure_output_dirs()
-    raw = rawdata.load_raw(paths.data_dir)
+    raw = load_raw(paths.data_dir)
     fig = figures.established_by_year_figure(describe.established_by_year(raw.relationships))
-    figures.save_figure(fig, "established_by_year", paths.figures)
+    save_figure(fig, "established_by_year", paths.figures)
     executed = paths.executed / "90_report.ipynb"
     pm.execute_notebook(str(NOTEBOOKS_DIR / "90_report.ipynb"), str(executed), kernel_name="python3",
                         parameters={"data_dir": str(paths.data_dir), "out_dir": str(paths.out_dir)},

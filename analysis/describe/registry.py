@@ -1,0 +1,120 @@
+"""The figure registry: one entry per figure (drawing function, file name, caption, column width).
+
+Notebooks save figures under a registered name; the report takes captions and order from here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import matplotlib.pyplot as plt
+
+from analysis.describe import figures
+from analysis.describe.figures import DOUBLE_COLUMN_IN, DPI, SINGLE_COLUMN_IN
+from analysis.io import atomic_path
+from analysis.models import power
+
+COLUMN_WIDTH_IN = {"single": SINGLE_COLUMN_IN, "double": DOUBLE_COLUMN_IN}
+FORMATS = ("png", "svg")
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """What the notebooks and the report need to know about one figure."""
+
+    name: str  # file stem under results/figures/ (<name>.png and <name>.svg)
+    draw: Callable[..., plt.Figure]  # returns the figure; its arguments are the figure's own tables
+    caption: str  # the caption the report prints under it
+    column: str  # "single" or "double": the journal column it is drawn for
+
+    @property
+    def width_in(self) -> float:
+        """The column's width in inches; a figure is drawn at most this wide."""
+        return COLUMN_WIDTH_IN[self.column]
+
+
+# In reading order: the report shows the figures in this order.
+FIGURES: dict[str, FigureSpec] = {spec.name: spec for spec in (
+    FigureSpec(
+        "partners_map", figures.partners_map_figure,
+        "Partners of the focal city by region (lines join the focal city to each partner); "
+        "left: partners in China, right: all partners.",
+        "double",
+    ),
+    FigureSpec(
+        "established_by_year", figures.established_by_year_figure,
+        "Relationships established per year, by kind; relationships without a known "
+        "year of establishment are counted in the title, not drawn.",
+        "double",
+    ),
+    FigureSpec(
+        "activity_heatmap", figures.activity_heatmap_figure,
+        "Recorded events per relationship and year (white: no event; grey: outside the "
+        "relationship's span). A hot–cold–hot history shows as a gap in a row; remember that a "
+        "white cell may be a year no source covers.",
+        "double",
+    ),
+    FigureSpec(
+        "dormant_share", figures.dormant_share_figure,
+        "Share of relationships with no recorded event in their last years (dormant), by "
+        "signing cohort and by kind; the numbers are dormant / judged relationships.",
+        "double",
+    ),
+    FigureSpec(
+        "degree_distribution", figures.degree_distribution_figure,
+        "Number of partners per city in the relationship network (log–log axes): most "
+        "cities have one partner, a few hubs have many.",
+        "single",
+    ),
+    FigureSpec(
+        "visit_network", figures.visit_network_figure,
+        "Directed network of delegation visits (arrow: visitor → host). Colour = city type: "
+        "learning (visits and is visited), star (mostly visited), sponge (mostly visits).",
+        "double",
+    ),
+    FigureSpec(
+        "visits_by_month", figures.visits_by_month_figure,
+        "Delegation visits by calendar month.",
+        "single",
+    ),
+    FigureSpec(
+        "topic_shares", figures.topic_shares_figure,
+        "Topics of delegation visits (a visit may carry several).",
+        "single",
+    ),
+    FigureSpec(
+        "power", power.power_figure,
+        "Power of the activity logit to detect a top-leader-visit effect, by number of relationships and "
+        "years observed (simulated panels; bands are 95% intervals; dashed line: 80% power).",
+        "double",
+    ),
+)}
+
+
+class UnknownFigure(ValueError):
+    """A figure name with no entry in :data:`FIGURES`."""
+
+
+def get(name: str) -> FigureSpec | None:
+    """The entry of a figure, or None for a name that is not registered."""
+    return FIGURES.get(name)
+
+
+def save_figure(fig: plt.Figure, name: str, figures_dir: str | Path) -> dict[str, Path]:
+    """Write ``<figures_dir>/<name>.png`` (300 dpi) and ``.svg``, each atomically; return their paths.
+
+    ``name`` must be a registered figure, so that every saved figure has its caption."""
+    spec = get(name)
+    if spec is None:
+        raise UnknownFigure(f"figure {name!r} is not registered; add its entry to analysis.describe.registry "
+                            f"(registered: {', '.join(FIGURES)})")
+    out = {}
+    for fmt in FORMATS:
+        target = Path(figures_dir) / f"{spec.name}.{fmt}"
+        # No timestamps in the files, so equal inputs give equal bytes.
+        meta = {"Date": None} if fmt == "svg" else {"Software": None}
+        with atomic_path(target, suffix=f".{fmt}") as tmp:
+            fig.savefig(tmp, format=fmt, dpi=DPI, metadata=meta)
+        out[fmt] = target
+    return out

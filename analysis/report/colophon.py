@@ -1,0 +1,42 @@
+"""The colophon: code version, environment, input hashes and run parameters, read from ``results/manifest.json``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analysis.io import read_json
+
+
+def read_manifest(path: str | Path) -> dict[str, Any]:
+    """The run's manifest (written by the runner before the report runs); empty when there is none."""
+    return read_json(path, default={}) or {}
+
+
+def colophon(manifest: dict[str, Any]) -> dict[str, pd.DataFrame | str]:
+    """Text and tables (inputs, packages, parameters) for the colophon from a manifest."""
+    git = manifest.get("git") or {}
+    env = manifest.get("environment") or {}
+    commit = git.get("commit") or "unknown (not a git checkout)"
+    state = {True: "with uncommitted changes (dirty)", False: "clean", None: "unknown"}[git.get("dirty")]
+    inputs = (manifest.get("inputs") or {}).get("sha256") or {}
+    digest = (manifest.get("inputs") or {}).get("digest")
+    text = (f"Code: git commit `{commit}`, working tree {state}. "
+            f"Python {env.get('python', 'unknown')} on {env.get('platform', 'unknown')}. "
+            f"Inputs: {len(inputs)} raw files" + (f", digest `{digest}`" if digest else "") + ".")
+    hashes = pd.DataFrame(sorted(inputs.items()), columns=["file", "sha256"])
+    packages = pd.DataFrame(sorted((env.get("packages") or {}).items()), columns=["package", "version"])
+    params = pd.DataFrame([(k, _show(v)) for k, v in sorted((manifest.get("parameters") or {}).items())],
+                          columns=["parameter", "value"])
+    return {"text": text, "inputs": hashes, "packages": packages, "parameters": params}
+
+
+def _show(v: Any) -> str:
+    """A parameter value as the colophon prints it: lists comma-separated, None as 'null'."""
+    if v is None:
+        return "null"
+    if isinstance(v, (list, tuple)):
+        return ", ".join(map(str, v))
+    return str(v)

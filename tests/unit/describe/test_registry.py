@@ -1,0 +1,55 @@
+"""The figure registry: one entry per figure, and figures are saved only under a registered name."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+
+from analysis.describe import figures, registry  # noqa: E402
+from analysis.models import power  # noqa: E402
+from tests.unit.describe.test_figures import draw  # noqa: E402
+
+
+def test_entries_are_keyed_by_their_file_name_and_complete():
+    for name, spec in registry.FIGURES.items():
+        assert spec.name == name and name.isidentifier()
+        assert callable(spec.draw) and spec.column in registry.COLUMN_WIDTH_IN
+        assert spec.caption.endswith(".") and spec.caption[0].isupper()
+    assert len({spec.caption for spec in registry.FIGURES.values()}) == len(registry.FIGURES)
+
+
+def test_registry_order_is_the_reading_order():
+    assert list(registry.FIGURES) == ["partners_map", "established_by_year", "activity_heatmap", "dormant_share",
+                                      "degree_distribution", "visit_network", "visits_by_month", "topic_shares",
+                                      "power"]
+
+
+def test_the_power_figure_is_registered_with_its_drawing_function_from_models():
+    assert registry.get("power").draw is power.power_figure
+    assert registry.get("visit_network").draw is figures.visit_network_figure
+    assert registry.get("nope") is None
+
+
+def test_column_widths():
+    assert registry.get("degree_distribution").width_in == figures.SINGLE_COLUMN_IN
+    assert registry.get("partners_map").width_in == figures.DOUBLE_COLUMN_IN
+
+
+def test_save_figure_refuses_an_unregistered_name(tmp_path):
+    fig = draw("established_by_year")
+    with pytest.raises(registry.UnknownFigure, match="'established_per_year' is not registered"):
+        registry.save_figure(fig, "established_per_year", tmp_path)
+    plt.close(fig)
+    assert not list(tmp_path.iterdir())
+
+
+def test_save_figure_is_deterministic(tmp_path):
+    a = registry.save_figure(draw("established_by_year"), "established_by_year", tmp_path / "a")
+    b = registry.save_figure(draw("established_by_year"), "established_by_year", tmp_path / "b")
+    plt.close("all")
+    assert a == {"png": tmp_path / "a/established_by_year.png", "svg": tmp_path / "a/established_by_year.svg"}
+    assert a["svg"].read_bytes() == b["svg"].read_bytes()
+    assert a["png"].read_bytes() == b["png"].read_bytes()
