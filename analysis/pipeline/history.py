@@ -1,8 +1,9 @@
 """Earlier runs' headline numbers, and what changed since the previous run.
 
 At the start of every run the current ``results/numbers.json`` (the previous run's
-numbers) is kept as ``results/history/<finished>_<inputs digest>.json``. The report
-compares the newest snapshot with the numbers the run produced.
+numbers) is kept as ``results/history/<finished>_<inputs digest>.json``. Before the report
+runs, the runner compares the newest snapshot with the numbers the run produced
+(``results/tables/what_changed.csv``); the manifest's ``history`` names that snapshot.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.hashing import file_sha256
 from analysis.io import read_json, write_csv
 from analysis.paths import ProjectPaths
 
@@ -93,5 +95,26 @@ def write_what_changed(paths: ProjectPaths) -> tuple[pd.DataFrame, str | None]:
     snaps = snapshots(paths)
     previous = read_json(snaps[-1]) if snaps else None
     table = what_changed(previous, current)
-    write_csv(paths.tables / "what_changed.csv", table, float_format="%.6g")
+    write_csv(what_changed_path(paths), table, float_format="%.6g")
     return table, (snaps[-1].name if snaps else None)
+
+
+def what_changed_path(paths: ProjectPaths) -> Path:
+    return paths.tables / "what_changed.csv"
+
+
+def report_history(paths: ProjectPaths, prior: dict[str, Any] | None, notebooks_ran: bool) -> dict[str, Any]:
+    """The manifest's ``history`` entry for the report about to run; writes what_changed.csv when due.
+
+    ``prior`` is the previous run's entry. When no notebook ran before the report in this run
+    and numbers.json is the one that comparison was made for, the comparison stands: the
+    snapshot this run kept holds these very numbers, and comparing with it would change the
+    report's input (and rerun the report) on a run that changed nothing.
+    """
+    numbers = file_sha256(paths.numbers) if paths.numbers.exists() else None
+    prior = prior or {}
+    if (not notebooks_ran and numbers is not None and prior.get("numbers_sha256") == numbers
+            and "previous" in prior and what_changed_path(paths).exists()):
+        return {"previous": prior["previous"], "numbers_sha256": numbers}
+    _, previous = write_what_changed(paths)
+    return {"previous": previous, "numbers_sha256": numbers}

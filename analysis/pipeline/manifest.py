@@ -79,7 +79,12 @@ def build_manifest(
     started: datetime,
     finished: datetime,
     status: str,
+    history: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """Status "running" while the report runs (it reads this file), then "ok" or "failed".
+
+    ``history`` names the snapshot ``results/tables/what_changed.csv`` compares with.
+    """
     hashes = raw_input_hashes(data_dir)
     lock = PROJECT_ROOT / "requirements.lock"
     return {
@@ -94,6 +99,7 @@ def build_manifest(
         "lock_sha256": file_sha256(lock) if lock.exists() else None,
         "environment": environment(),
         "notebooks": notebooks,
+        "history": history or {"previous": None},
     }
 
 

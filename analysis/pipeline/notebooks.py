@@ -1,8 +1,11 @@
 """Discovering the pipeline's notebooks and what each declares.
 
 A notebook declares its parameters in the cell tagged ``parameters`` and, in its
-metadata under ``analysis``, the files it reads (``reads``), whether it runs once
-per year (``per_year``) and where an HTML rendering without code goes (``html``).
+metadata under ``analysis``, the files it reads (``reads``: globs starting ``raw/`` or
+``out/``), whether it runs once per year (``per_year``), where an HTML rendering
+without code goes (``html``) and whether it is the report (``report``: the runner
+writes ``results/tables/what_changed.csv`` and a ``results/manifest.json`` with status
+"running" just before it runs).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ class NotebookSpec:
     reads: tuple[str, ...] = ()
     per_year: bool = False
     html: str | None = None
+    report: bool = False
     code: tuple[str, ...] = field(default=(), repr=False)  # source of code cells
     parameters_cell_index: int = 0
 
@@ -68,6 +72,7 @@ def read_spec(path: str | Path) -> NotebookSpec:
         reads=tuple(meta.get("reads", ())),
         per_year=bool(meta.get("per_year", False)),
         html=meta.get("html"),
+        report=bool(meta.get("report", False)),
         code=tuple(c.source for c in nb.cells if c.cell_type == "code"),
         parameters_cell_index=params_index,
     )

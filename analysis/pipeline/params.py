@@ -1,12 +1,14 @@
-"""Run parameters: a typed schema, layered sources and validation.
+"""Run parameters: the typed schema (with each parameter's one default), layered sources, validation.
 
-Parameters come from ``params/default.yaml``, then ``--params FILE``, then
-``--set KEY=VALUE``. Everything is checked against :data:`SCHEMA` before a
-notebook starts; every problem is reported at once, naming the parameter.
+Parameters come from the schema defaults, then ``params/default.yaml`` (the same defaults
+written out for users to read and copy; a test keeps the two equal), then ``--params FILE``,
+then ``--set KEY=VALUE``. Everything is checked against :data:`SCHEMA` before a notebook
+starts; every problem is reported at once, naming the parameter.
 """
 
 from __future__ import annotations
 
+import copy
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +31,7 @@ class ParameterError(ValueError):
 class Spec:
     type: type | tuple[type, ...]
     help: str
+    default: Any  # the one place a parameter's default is written
     nullable: bool = False
     min: float | None = None
     max: float | None = None
@@ -39,24 +42,27 @@ class Spec:
 
 
 SCHEMA: dict[str, Spec] = {
-    "start_year": Spec(int, "first panel year (null: year of establishment)", nullable=True, min=1900, max=2100),
-    "end_year": Spec(int, "last panel year (null: last year in the events)", nullable=True, min=1900, max=2100),
-    "min_events": Spec(int, "events in a year that make it active", min=1, max=1000),
-    "dormancy_years": Spec(int, "years without events that make a relationship dormant", min=1, max=50),
-    "engine": Spec(str, "panel aggregation engine", choices=("duckdb", "spark")),
-    "year_effects": Spec(bool, "year fixed effects in the activity logit"),
-    "ci_level": Spec(float, "confidence level of intervals", min=0.5, max=0.999),
-    "min_events_per_parameter": Spec(int, "events per parameter below which a penalised fit is used", min=1, max=100),
-    "penalty": Spec(str, "fallback fit for small or separated samples", choices=("firth", "l2")),
-    "seed": Spec(int, "random seed", min=0, max=2**32 - 1),
-    "focal_city": Spec(str, "city whose partners are mapped"),
-    "typology_min_visits": Spec(int, "visits below which a city is isolated", min=0, max=10**6),
-    "typology_ratio": Spec(float, "received/sent ratio that makes a star (its inverse a sponge)", min=1.0, max=1000.0),
-    "power_effect": Spec(float, "log-odds effect the power analysis looks for", min=-10.0, max=10.0),
-    "power_relationships": Spec(list, "numbers of relationships in the power grid", item_type=int, min_items=1, min=2),
-    "power_years": Spec(list, "numbers of years in the power grid", item_type=int, min_items=1, min=2),
-    "power_replications": Spec(int, "simulations per power-grid cell", min=10, max=100000),
-    "cell_timeout_s": Spec(int, "seconds a cell may run", min=1, max=86400),
+    "start_year": Spec(int, "first panel year (null: year of establishment)", None, nullable=True, min=1900, max=2100),
+    "end_year": Spec(int, "last panel year (null: last year in the events)", None, nullable=True, min=1900, max=2100),
+    "min_events": Spec(int, "events in a year that make it active", 1, min=1, max=1000),
+    "dormancy_years": Spec(int, "years without events that make a relationship dormant", 3, min=1, max=50),
+    "engine": Spec(str, "panel aggregation engine", "duckdb", choices=("duckdb", "spark")),
+    "year_effects": Spec(bool, "year fixed effects in the activity logit", False),
+    "ci_level": Spec(float, "confidence level of intervals", 0.95, min=0.5, max=0.999),
+    "min_events_per_parameter": Spec(int, "events per parameter below which a penalised fit is used", 10,
+                                     min=1, max=100),
+    "penalty": Spec(str, "fallback fit for small or separated samples", "firth", choices=("firth", "l2")),
+    "seed": Spec(int, "random seed", 20240601, min=0, max=2**32 - 1),
+    "focal_city": Spec(str, "city whose partners are mapped", "巴中市"),
+    "typology_min_visits": Spec(int, "visits below which a city is isolated", 1, min=0, max=10**6),
+    "typology_ratio": Spec(float, "received/sent ratio that makes a star (its inverse a sponge)", 3.0,
+                           min=1.0, max=1000.0),
+    "power_effect": Spec(float, "log-odds effect the power analysis looks for", 0.5, min=-10.0, max=10.0),
+    "power_relationships": Spec(list, "numbers of relationships in the power grid", [50, 100, 200, 400, 800],
+                                item_type=int, min_items=1, min=2),
+    "power_years": Spec(list, "numbers of years in the power grid", [5, 10], item_type=int, min_items=1, min=2),
+    "power_replications": Spec(int, "simulations per power-grid cell", 100, min=10, max=100000),
+    "cell_timeout_s": Spec(int, "seconds a cell may run", 600, min=1, max=86400),
 }
 
 # Parameters the runner itself supplies to notebooks; a user cannot set them.
@@ -151,7 +157,7 @@ def validate(params: dict[str, Any]) -> dict[str, Any]:
         out[name] = _coerce(name, spec, value, problems)
     missing = [n for n in SCHEMA if n not in params]
     for name in missing:
-        problems.append(f"parameter '{name}': no value (add it to params/default.yaml)")
+        problems.append(f"parameter '{name}': no value")
     if not problems and out.get("start_year") and out.get("end_year") and out["start_year"] > out["end_year"]:
         problems.append(f"parameter 'start_year': {out['start_year']} is after end_year {out['end_year']}")
     if problems:
@@ -164,8 +170,9 @@ def resolve_params(
     assignments: list[str] | None = None,
     defaults_file: str | Path = DEFAULT_PARAMS,
 ) -> dict[str, Any]:
-    """Defaults, then a parameter file, then KEY=VALUE assignments; validated."""
-    merged = dict(load_yaml(defaults_file))
+    """Schema defaults, then ``defaults_file``, a parameter file, KEY=VALUE assignments; validated."""
+    merged = defaults()
+    merged.update(load_yaml(defaults_file))
     if params_file is not None:
         merged.update(load_yaml(params_file))
     for text in assignments or []:
@@ -175,5 +182,5 @@ def resolve_params(
 
 
 def defaults() -> dict[str, Any]:
-    """The validated default parameters (for notebooks and tests)."""
-    return resolve_params()
+    """Every parameter's default, from the schema (a fresh copy: list defaults may be changed)."""
+    return {name: copy.deepcopy(spec.default) for name, spec in SCHEMA.items()}

@@ -2,7 +2,9 @@
 
 A notebook is skipped when its cache key (its code, the parameters it receives, the
 hashes of the files it reads, the source of ``analysis/`` and the lock file) equals
-the key of its last successful run and its executed copy is still there.
+the key of its last successful run and its executed copy is still there. Before the
+report notebook the runner writes what the report reads about the run itself:
+``results/tables/what_changed.csv`` and ``results/manifest.json`` (status "running").
 """
 
 from __future__ import annotations
@@ -15,19 +17,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from analysis.pipeline import history
 from analysis.data.contract import EVENT_FILE
 from analysis.hashing import file_sha256, files_sha256, tree_sha256, value_sha256
 from analysis.io import read_json, write_json
+from analysis.paths import LOCK_FILE, NOTEBOOKS_DIR, PACKAGE_DIR, ProjectPaths
+from analysis.pipeline import history
 from analysis.pipeline.manifest import build_manifest, raw_input_files
 from analysis.pipeline.notebooks import NotebookSpec, discover, select
 from analysis.pipeline.params import RUNTIME_NAMES, SCHEMA
-from analysis.paths import LOCK_FILE, NOTEBOOKS_DIR, PACKAGE_DIR, ProjectPaths
-
-
-
-class RunFailed(RuntimeError):
-    """A notebook failed; ``message`` is what the user is shown."""
 
 
 @dataclass
@@ -107,13 +104,10 @@ def notebook_parameters(job: Job, params: dict[str, Any], paths: ProjectPaths) -
 
 
 def read_files(spec: NotebookSpec, paths: ProjectPaths) -> list[Path]:
-    """Files matched by the notebook's ``reads`` globs; a ``!`` glob removes matches
-    (e.g. a table the notebook itself writes into a folder it reads)."""
+    """Files matched by the notebook's ``reads`` globs."""
     files: list[Path] = []
-    excluded: set[Path] = set()
     for pattern in spec.reads:
-        negate = pattern.startswith("!")
-        prefix, _, rest = pattern.lstrip("!").partition("/")
+        prefix, _, rest = pattern.partition("/")
         if prefix == "raw":
             root = paths.data_dir
             candidates = raw_input_files(root)
@@ -125,17 +119,22 @@ def read_files(spec: NotebookSpec, paths: ProjectPaths) -> list[Path]:
             candidates = [p for p in root.glob(glob) if p.is_file()]
         else:
             raise ValueError(f"{spec.path.name}: 'reads' entry {pattern!r} must start with raw/ or out/")
-        (excluded.update if negate else files.extend)(candidates)
-    return [f for f in files if f not in excluded]
+        files.extend(candidates)
+    return files
 
 
-def cache_key(job: Job, passed: dict[str, Any], paths: ProjectPaths, code_hash: str, lock_hash: str) -> str:
+def cache_key(job: Job, passed: dict[str, Any], paths: ProjectPaths, code_hash: str, lock_hash: str,
+              params: dict[str, Any] | None = None) -> str:
+    """``params``: every run parameter; it counts for the report, whose colophon lists them all."""
+    read = read_files(job.spec, paths)
     inputs = {
-        "raw": files_sha256([f for f in read_files(job.spec, paths) if f.is_relative_to(paths.data_dir)], paths.data_dir),
-        "out": files_sha256([f for f in read_files(job.spec, paths) if not f.is_relative_to(paths.data_dir)], paths.out_dir),
+        "raw": files_sha256([f for f in read if f.is_relative_to(paths.data_dir)], paths.data_dir),
+        "out": files_sha256([f for f in read if not f.is_relative_to(paths.data_dir)], paths.out_dir),
     }
     # Paths are excluded: the same data read from another folder is the same input.
     portable = {k: v for k, v in passed.items() if k not in ("data_dir", "out_dir")}
+    if job.spec.report:
+        portable = {**(params or {}), **portable}
     return value_sha256({
         "code": list(job.spec.code),
         "parameters": portable,
@@ -187,6 +186,8 @@ def run(
     specs = select(discover(notebooks_dir), only)
     check_declared_parameters(specs)
     paths.ensure_output_dirs()
+    # what_changed.csv on disk was made for this entry; a run without the report keeps it
+    run_history = (read_json(paths.manifest, default={}) or {}).get("history") or {"previous": None}
     history.snapshot_previous(paths)
 
     jobs = plan_jobs(specs, paths.data_dir)
@@ -197,20 +198,33 @@ def run(
         progress_bar = sys.stderr.isatty()
 
     outcome = RunOutcome()
+
+    def manifest(status: str) -> dict[str, Any]:
+        return build_manifest(
+            data_dir=paths.data_dir, out_dir=paths.out_dir, params=params,
+            notebooks=[asdict(r) for r in outcome.results], started=started,
+            finished=datetime.now(timezone.utc), status=status, history=run_history,
+        )
+
     failed = False
     n = len(jobs)
     for k, job in enumerate(jobs, start=1):
         if failed:
             outcome.results.append(JobResult(job.label, "not run", year=job.year))
             continue
+        if job.spec.report:  # before the cache key: what_changed.csv is one of the report's inputs
+            ran = any(r.status == "ok" for r in outcome.results)
+            run_history = history.report_history(paths, run_history, notebooks_ran=ran)
         passed = notebook_parameters(job, params, paths)
-        key = cache_key(job, passed, paths, code_hash, lock_hash)
+        key = cache_key(job, passed, paths, code_hash, lock_hash, params)
         executed = paths.executed / f"{job.stem}.ipynb"
         prefix = f"[{k}/{n}] {job.label} ..."
         if not force and state.get(job.stem) == key and executed.exists():
             echo(f"{prefix} skipped: unchanged")
             outcome.results.append(JobResult(job.label, "skipped", 0.0, key, job.year))
             continue
+        if job.spec.report:  # not among its declared reads: it changes on every run
+            write_json(paths.manifest, manifest("running"))
         if sys.stdout.isatty():  # show what is running; the result line overwrites it
             sys.stdout.write(prefix + "\r")
             sys.stdout.flush()
@@ -241,12 +255,7 @@ def run(
         state[job.stem] = key
         write_json(paths.run_state, state)
 
-    manifest = build_manifest(
-        data_dir=paths.data_dir, out_dir=paths.out_dir, params=params,
-        notebooks=[asdict(r) for r in outcome.results], started=started,
-        finished=datetime.now(timezone.utc), status="ok" if not failed else "failed",
-    )
-    outcome.manifest_path = write_json(paths.manifest, manifest)
+    outcome.manifest_path = write_json(paths.manifest, manifest("failed" if failed else "ok"))
     return outcome
 
 

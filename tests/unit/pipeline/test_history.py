@@ -1,10 +1,15 @@
+"""History of earlier numbers, the what-changed table and the manifest's history entry."""
+
 import json
 
 import pandas as pd
 
-from analysis.pipeline.history import snapshot_name, snapshot_previous, snapshots, what_changed, write_what_changed
+from analysis.hashing import file_sha256
 from analysis.io import write_json
 from analysis.paths import ProjectPaths
+from analysis.pipeline.history import (
+    report_history, snapshot_name, snapshot_previous, snapshots, what_changed, write_what_changed,
+)
 
 PREV = {"activity_logit": {"terms": {"leader_visit_lag": {"coef": 1.0, "se": 0.5},
                                      "age": {"coef": -0.1, "se": 0.05}}, "n_obs": 100, "n_relationships": 10},
@@ -50,3 +55,57 @@ def test_snapshot_keyed_by_date_and_inputs_and_not_duplicated(tmp_path):
 
 def test_snapshot_name_without_manifest():
     assert snapshot_name(None).startswith("19700101T000000Z_")
+
+
+def _paths_with_numbers(tmp_path, numbers) -> ProjectPaths:
+    paths = ProjectPaths(tmp_path / "raw", tmp_path / "out")
+    write_json(paths.numbers, numbers)
+    return paths
+
+
+def test_report_history_compares_with_the_newest_snapshot(tmp_path):
+    paths = _paths_with_numbers(tmp_path, PREV)
+    write_json(paths.manifest, {"finished": "2026-03-01T10:20:30+00:00", "inputs": {"digest": "abcdef012345"}})
+    kept = snapshot_previous(paths)
+    write_json(paths.numbers, NEW)
+    entry = report_history(paths, None, notebooks_ran=True)
+    assert entry["previous"] == kept.name
+    assert entry["numbers_sha256"] == file_sha256(paths.numbers)
+    table = pd.read_csv(paths.tables / "what_changed.csv").set_index("term")
+    assert table.loc["leader_visit_lag", "estimate_previous"] == 1.0 and table.loc["age", "status"] == "dropped"
+
+
+def test_report_history_on_a_first_run_names_no_snapshot(tmp_path):
+    paths = _paths_with_numbers(tmp_path, NEW)
+    entry = report_history(paths, None, notebooks_ran=True)
+    assert entry["previous"] is None
+    assert set(pd.read_csv(paths.tables / "what_changed.csv")["status"]) == {"new term"}
+
+
+def test_report_history_stands_when_nothing_ran_and_the_numbers_are_the_same(tmp_path):
+    paths = _paths_with_numbers(tmp_path, NEW)
+    first = report_history(paths, None, notebooks_ran=True)
+    written = (paths.tables / "what_changed.csv").read_bytes()
+    # the next (no-op) run kept these very numbers as a snapshot at its start
+    write_json(paths.manifest, {"finished": "2026-03-02T00:00:00+00:00", "inputs": {"digest": "0123456789ab"}})
+    kept = snapshot_previous(paths)
+    again = report_history(paths, first, notebooks_ran=False)
+    assert again == first and again["previous"] is None
+    assert (paths.tables / "what_changed.csv").read_bytes() == written
+    # a forced rerun (notebooks ran) compares with that snapshot, even with the same numbers
+    forced = report_history(paths, first, notebooks_ran=True)
+    assert forced["previous"] == kept.name
+    assert set(pd.read_csv(paths.tables / "what_changed.csv")["status"]) == {"unchanged"}
+
+
+def test_report_history_redoes_the_comparison_for_other_numbers(tmp_path):
+    paths = _paths_with_numbers(tmp_path, PREV)
+    first = report_history(paths, None, notebooks_ran=True)
+    write_json(paths.numbers, NEW)  # e.g. a run that left out the report changed them
+    entry = report_history(paths, first, notebooks_ran=False)
+    assert entry["numbers_sha256"] != first["numbers_sha256"]
+    assert len(pd.read_csv(paths.tables / "what_changed.csv")) == 2  # NEW against nothing kept
+    # a lost what_changed.csv is written again
+    (paths.tables / "what_changed.csv").unlink()
+    report_history(paths, entry, notebooks_ran=False)
+    assert (paths.tables / "what_changed.csv").exists()

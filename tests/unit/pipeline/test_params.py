@@ -1,15 +1,53 @@
-import subprocess
-import sys
+"""Run parameters: the schema's defaults, params/default.yaml, layering and validation."""
+
+import dataclasses
 
 import pytest
+import yaml
 
-from analysis.pipeline.params import SCHEMA, ParameterError, parse_assignment, resolve_params, validate
-from analysis.paths import PROJECT_ROOT
+from analysis.paths import DEFAULT_PARAMS
+from analysis.pipeline.params import (
+    SCHEMA, ParameterError, Spec, defaults, parse_assignment, resolve_params, validate,
+)
 
 
-def test_defaults_validate(default_params):
-    assert set(default_params) == set(SCHEMA)
-    assert default_params["min_events"] == 1
+def test_every_spec_has_a_valid_default():
+    assert validate(defaults()) == defaults()
+    with pytest.raises(TypeError):
+        Spec(int, "a parameter without a default")  # noqa - the default is required
+
+
+def test_default_yaml_names_every_parameter_with_the_schema_default():
+    written = yaml.safe_load(DEFAULT_PARAMS.read_text(encoding="utf-8"))
+    assert list(written) == list(SCHEMA), "params/default.yaml: same names, in the schema's order"
+    for name, spec in SCHEMA.items():
+        assert written[name] == spec.default, f"params/default.yaml: {name}={written[name]!r}, schema {spec.default!r}"
+        assert type(written[name]) is type(spec.default), f"params/default.yaml: {name} has another type"
+
+
+def test_defaults_are_fresh_copies():
+    first = defaults()
+    first["power_years"].append(99)
+    assert defaults()["power_years"] == SCHEMA["power_years"].default
+    assert 99 not in SCHEMA["power_years"].default
+
+
+def test_resolve_without_overrides_is_the_schema_defaults():
+    assert resolve_params() == defaults()
+
+
+def test_a_defaults_file_missing_a_name_falls_back_to_the_schema(tmp_path):
+    f = tmp_path / "d.yaml"
+    f.write_text("min_events: 4\n", encoding="utf-8")
+    p = resolve_params(defaults_file=f)
+    assert p["min_events"] == 4 and p["dormancy_years"] == SCHEMA["dormancy_years"].default
+
+
+def test_validate_reports_a_missing_name():
+    partial = defaults()
+    del partial["seed"]
+    with pytest.raises(ParameterError, match="'seed': no value"):
+        validate(partial)
 
 
 def test_unknown_name_suggests_closest(default_params):
@@ -38,6 +76,11 @@ def test_choice_and_list_items(default_params):
         validate(dict(default_params, power_relationships=[50, "x"]))
 
 
+def test_start_after_end_is_refused(default_params):
+    with pytest.raises(ParameterError, match="start_year.*after end_year"):
+        validate(dict(default_params, start_year=2020, end_year=2019))
+
+
 @pytest.mark.parametrize("text, expected", [
     ("min_events=3", ("min_events", 3)),
     ("ci_level=0.9", ("ci_level", 0.9)),
@@ -58,12 +101,6 @@ def test_layering_file_then_set(tmp_path):
     assert p["min_events"] == 5 and p["dormancy_years"] == 4
 
 
-def test_cli_refuses_bad_parameter_before_any_notebook(tmp_path):
-    out = tmp_path / "out"
-    proc = subprocess.run(
-        [sys.executable, "-m", "analysis", "run", "--set", "end_yaer=2024", "--out", str(out)],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,
-    )
-    assert proc.returncode == 2
-    assert "end_yaer" in proc.stderr and "end_year" in proc.stderr
-    assert not out.exists()  # nothing ran, nothing was written
+def test_spec_is_frozen():
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        SCHEMA["seed"].default = 1  # type: ignore[misc]

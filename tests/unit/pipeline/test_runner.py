@@ -1,17 +1,17 @@
-"""The notebook runner: order, parameters, caching, failures, manifest."""
+"""The notebook runner: order, parameters, caching, failures, the manifest and what the report reads."""
 
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from analysis.paths import PROJECT_ROOT, ProjectPaths
-from analysis.pipeline.runner import run
+from analysis.paths import ProjectPaths
+from analysis.pipeline.history import snapshots
+from analysis.pipeline.notebooks import read_spec
+from analysis.pipeline.runner import read_files, run
 
 from tests.conftest import make_notebook
 
@@ -83,46 +83,6 @@ def test_runs_in_order_passes_declared_parameters_and_caches(pipeline, tiny_raw,
     assert set(_statuses(fifth).values()) == {"ok"}
 
 
-def test_manifest_holds_hashes_parameters_versions(pipeline, tiny_raw, tmp_path, default_params):
-    import hashlib
-
-    paths = ProjectPaths(tiny_raw, tmp_path / "out")
-    run(default_params, paths, notebooks_dir=pipeline, echo=lambda s: None, only=["00"])
-    m = json.loads(paths.manifest.read_text())
-    expected = hashlib.sha256((tiny_raw / "events/2023.csv").read_bytes()).hexdigest()
-    assert m["inputs"]["sha256"]["events/2023.csv"] == expected
-    assert set(m["inputs"]["sha256"]) == {"relationships.csv", "events/2023.csv", "events/2024.csv", "SOURCES.yaml"}
-    assert m["parameters"]["min_events"] == default_params["min_events"]
-    assert m["environment"]["packages"]["pandas"] and m["environment"]["python"].startswith("3.")
-    assert "commit" in m["git"] and "dirty" in m["git"]
-    assert m["notebooks"][0]["notebook"] == "00_read_raw" and m["notebooks"][0]["status"] == "ok"
-    assert m["notebooks"][0]["cache_key"] and m["notebooks"][0]["seconds"] > 0
-
-
-def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "analysis", "run", *args], cwd=PROJECT_ROOT,
-                          capture_output=True, text=True, timeout=300)
-
-
-def test_failing_cell_exits_1_and_names_the_cell(tmp_path, tiny_raw, monkeypatch):
-    nbdir = tmp_path / "nbs"
-    make_notebook(nbdir / "10_broken.ipynb", 'out_dir = "."',
-                  ["x = 1", "# compute the ratio\nratio = x / 0\nprint(ratio)", "print('never')"])
-    monkeypatch.setattr("analysis.pipeline.cli.check_raw_data", lambda paths: [])
-    from analysis.pipeline.cli import main
-
-    out = tmp_path / "out"
-    code = main(["run", "--notebooks", str(nbdir), "--data-dir", str(tiny_raw), "--out", str(out)])
-    assert code == 1
-    executed = out / "reports/executed/10_broken.ipynb"
-    assert executed.exists()  # the partial copy is kept
-    m = json.loads((out / "results/manifest.json").read_text())
-    assert m["status"] == "failed"
-    err = m["notebooks"][0]["error"]
-    assert "10_broken.ipynb" in err and "cell 4" in err  # markdown, parameters, x = 1, then this one
-    assert "ratio = x / 0" in err and "ZeroDivisionError" in err
-
-
 def test_timeout_and_dead_kernel_have_their_own_messages(tmp_path, tiny_raw, default_params):
     nbdir = tmp_path / "nbs"
     make_notebook(nbdir / "10_slow.ipynb", 'out_dir = "."', ["import time\ntime.sleep(30)"])
@@ -139,27 +99,124 @@ def test_unknown_notebook_in_only_is_refused(tmp_path, tiny_raw, default_params,
         run(default_params, ProjectPaths(tiny_raw, tmp_path / "o"), notebooks_dir=pipeline, only=["99_nothing"])
 
 
-def test_reads_exclusion_keeps_own_outputs_out_of_the_cache_key(tmp_path, tiny_raw):
-    from analysis.pipeline.notebooks import read_spec
-    from analysis.pipeline.runner import read_files
-
-    nb = make_notebook(tmp_path / "nbs/90_x.ipynb", 'out_dir = "."', ["pass"],
-                       reads=["raw/events/*", "out/results/tables/*", "!out/results/tables/own.csv"])
+def test_manifest_lists_each_notebook_with_its_key_and_time(pipeline, tiny_raw, tmp_path, default_params):
     paths = ProjectPaths(tiny_raw, tmp_path / "out")
-    (paths.tables).mkdir(parents=True)
+    outcome = run(default_params, paths, notebooks_dir=pipeline, echo=lambda s: None, only=["00"])
+    assert outcome.manifest_path == paths.manifest
+    m = json.loads(paths.manifest.read_text())
+    assert m["status"] == "ok" and m["parameters"] == default_params
+    assert [n["notebook"] for n in m["notebooks"]] == ["00_read_raw"]
+    assert m["notebooks"][0]["status"] == "ok" and m["notebooks"][0]["seconds"] > 0
+    assert m["notebooks"][0]["cache_key"] == outcome.results[0].cache_key
+    assert m["history"] == {"previous": None}  # no report ran, none before it
+
+
+def test_reads_globs_select_raw_and_out_files(tmp_path, tiny_raw):
+    nb = make_notebook(tmp_path / "nbs/90_x.ipynb", 'out_dir = "."', ["pass"],
+                       reads=["raw/events/*", "out/results/tables/*"])
+    paths = ProjectPaths(tiny_raw, tmp_path / "out")
+    paths.tables.mkdir(parents=True)
     (paths.tables / "model.csv").write_text("a\n1\n")
-    (paths.tables / "own.csv").write_text("b\n2\n")
+    (paths.results / "numbers.json").write_text("{}")
     names = sorted(p.name for p in read_files(read_spec(nb), paths))
     assert names == ["2023.csv", "2024.csv", "model.csv"]
 
 
-def test_bad_raw_data_exits_2_before_any_notebook(tmp_path):
-    raw = tmp_path / "raw"
-    shutil.copytree(PROJECT_ROOT / "tests/fixtures/valid", raw)
-    rel = raw / "relationships.csv"
-    rel.write_text(rel.read_text(encoding="utf-8").replace("friendly_exchange", "twin_town", 1), encoding="utf-8")
-    out = tmp_path / "out"
-    proc = _cli("--data-dir", str(raw), "--out", str(out))
-    assert proc.returncode == 2
-    assert "relationships.csv:2: column 'kind': value 'twin_town'" in proc.stderr
-    assert not (out / "reports/executed").exists()
+def test_an_exclusion_glob_is_refused(tmp_path, tiny_raw):
+    nb = make_notebook(tmp_path / "nbs/90_x.ipynb", 'out_dir = "."', ["pass"], reads=["!out/results/tables/a.csv"])
+    with pytest.raises(ValueError, match="must start with raw/ or out/"):
+        read_files(read_spec(nb), ProjectPaths(tiny_raw, tmp_path / "out"))
+
+
+# -- the report: the runner writes what_changed.csv and a "running" manifest before it runs
+
+WRITE_NUMBERS = """
+import json
+from pathlib import Path
+numbers = {"m": {"terms": {"x": {"coef": float(min_events), "se": 0.1}}, "n_obs": 10, "n_relationships": 2}}
+Path(out_dir, "results").mkdir(exist_ok=True)
+Path(out_dir, "results/numbers.json").write_text(json.dumps(numbers))
+"""
+REPORT = """
+import json
+from pathlib import Path
+results = Path(out_dir, "results")
+manifest = json.loads((results / "manifest.json").read_text())
+assert manifest["status"] == "running", manifest["status"]
+assert (results / "tables/what_changed.csv").exists()
+seen = {"previous": manifest["history"]["previous"], "notebooks": [n["notebook"] for n in manifest["notebooks"]],
+        "min_events": manifest["parameters"]["min_events"]}
+(results / "seen_by_report.json").write_text(json.dumps(seen))
+"""
+
+
+@pytest.fixture
+def with_report(tmp_path: Path) -> Path:
+    nbdir = tmp_path / "nbs"
+    make_notebook(nbdir / "30_numbers.ipynb", 'out_dir = "."\nmin_events = 1', [WRITE_NUMBERS])
+    make_notebook(nbdir / "90_report.ipynb", 'out_dir = "."', [REPORT], report=True,
+                  reads=["out/results/tables/*", "out/results/numbers.json"])
+    return nbdir
+
+
+def test_what_changed_and_a_running_manifest_are_written_before_the_report(with_report, tiny_raw, tmp_path,
+                                                                           default_params):
+    paths = ProjectPaths(tiny_raw, tmp_path / "out")
+    seen_file = paths.results / "seen_by_report.json"
+
+    first = run(default_params, paths, notebooks_dir=with_report, echo=lambda s: None)
+    assert first.ok, [r.error for r in first.results]
+    seen = json.loads(seen_file.read_text())
+    assert seen == {"previous": None, "notebooks": ["30_numbers"], "min_events": 1}
+    assert set(pd.read_csv(paths.tables / "what_changed.csv")["status"]) == {"new term"}
+    final = json.loads(paths.manifest.read_text())
+    assert final["status"] == "ok" and final["history"]["previous"] is None
+    assert [n["notebook"] for n in final["notebooks"]] == ["30_numbers", "90_report"]
+
+    # new numbers: the report compares them with the previous run's, kept at the start of this run
+    second = run(dict(default_params, min_events=2), paths, notebooks_dir=with_report, echo=lambda s: None)
+    assert {r.notebook: r.status for r in second.results} == {"30_numbers": "ok", "90_report": "ok"}
+    kept = snapshots(paths)
+    assert len(kept) == 1
+    seen = json.loads(seen_file.read_text())
+    assert seen["previous"] == kept[-1].name and seen["min_events"] == 2
+    row = pd.read_csv(paths.tables / "what_changed.csv").iloc[0]
+    assert (row["estimate_previous"], row["estimate_new"], row["status"]) == (1.0, 2.0, "changed")
+    assert json.loads(paths.manifest.read_text())["history"]["previous"] == kept[-1].name
+
+
+def test_a_no_op_run_skips_the_report_and_keeps_its_inputs(with_report, tiny_raw, tmp_path, default_params):
+    paths = ProjectPaths(tiny_raw, tmp_path / "out")
+    assert run(default_params, paths, notebooks_dir=with_report, echo=lambda s: None).ok
+    changed = (paths.tables / "what_changed.csv").read_bytes()
+    history = json.loads(paths.manifest.read_text())["history"]
+
+    again = run(default_params, paths, notebooks_dir=with_report, echo=lambda s: None)
+    assert [r.status for r in again.results] == ["skipped", "skipped"]
+    assert len(snapshots(paths)) == 1  # this run kept the numbers it started with ...
+    assert (paths.tables / "what_changed.csv").read_bytes() == changed  # ... but the comparison stands
+    final = json.loads(paths.manifest.read_text())
+    assert final["status"] == "ok" and final["history"] == history
+
+    # a run parameter the report does not declare still reruns it: its colophon lists them all
+    other = run(dict(default_params, cell_timeout_s=900), paths, notebooks_dir=with_report, echo=lambda s: None)
+    assert [r.status for r in other.results] == ["skipped", "ok"]
+
+
+def test_a_forced_rerun_compares_with_the_numbers_it_started_from(with_report, tiny_raw, tmp_path, default_params):
+    paths = ProjectPaths(tiny_raw, tmp_path / "out")
+    assert run(default_params, paths, notebooks_dir=with_report, echo=lambda s: None).ok
+    forced = run(default_params, paths, notebooks_dir=with_report, echo=lambda s: None, force=True)
+    assert [r.status for r in forced.results] == ["ok", "ok"]
+    assert json.loads((paths.results / "seen_by_report.json").read_text())["previous"] == snapshots(paths)[-1].name
+    assert set(pd.read_csv(paths.tables / "what_changed.csv")["status"]) == {"unchanged"}
+
+
+def test_no_running_manifest_when_a_notebook_before_the_report_fails(with_report, tiny_raw, tmp_path,
+                                                                     default_params):
+    make_notebook(with_report / "50_broken.ipynb", 'out_dir = "."', ["1 / 0"])
+    paths = ProjectPaths(tiny_raw, tmp_path / "out")
+    outcome = run(default_params, paths, notebooks_dir=with_report, echo=lambda s: None)
+    assert [r.status for r in outcome.results] == ["ok", "failed", "not run"]
+    assert json.loads(paths.manifest.read_text())["status"] == "failed"
+    assert not (paths.tables / "what_changed.csv").exists()
