@@ -41,7 +41,8 @@ validate: $(STAMP) ## Check data/raw against the data contract and print a summa
 report: $(STAMP) ## Rebuild only the report (reports/report.html)
 	$(PY) -m analysis run --only 90_report $(ARGS)
 
-test: $(STAMP) ## Run the whole test suite: unit tests, then every notebook under nbval
+test: $(STAMP) ## Check the import layers (lint-imports), then run every test and notebook (nbval)
+	$(ENV_DIR)/bin/lint-imports --no-cache --no-logo
 	$(PY) -m pytest tests notebooks --nbval-lax --nbval-cell-timeout=900 -p no:cacheprovider
 
 bench: $(STAMP) ## Scale and coverage benchmarks; results go to bench/ (commit them)

@@ -1,6 +1,6 @@
 """Scale benchmark of the panel build (issue 6): duckdb vs a plain vectorised pandas build.
 
-For each size, a synthetic event log (``analysis.sim.simulate.write_event_log``) over
+For each size, a synthetic event log (``generators.write_event_log``, beside this script) over
 20,000 relationships and 25 years is written straight to Parquet under ``--data-dir``
 (default: a folder in the system temp dir, never the repository) and reused when present.
 Each (size, engine) is then timed in its own subprocess so peak memory is that run's
@@ -60,12 +60,12 @@ def ensure_data(args) -> dict[int, tuple[Path, float | None]]:
     """Write the network and each event log once; returns {size: (path, seconds to generate)}."""
     import pandas as pd
 
-    from analysis.sim import simulate
     from analysis.io import write_parquet
+    from generators import bench_network, write_event_log  # bench/ is on sys.path: it holds this script
 
     args.data_dir.mkdir(parents=True, exist_ok=True)
     cities_path, rel_path = network_paths(args)
-    cities, rels = simulate.bench_network(args.relationships, args.years, args.seed)
+    cities, rels = bench_network(args.relationships, args.years, args.seed)
     stale = not (cities_path.exists() and rel_path.exists()) or not pd.read_parquet(rel_path).equals(rels)
     if stale:  # a changed generator invalidates every cached log of this network
         for old in args.data_dir.glob(f"events_*_{cities_path.stem.removeprefix('cities_')}.parquet"):
@@ -78,7 +78,7 @@ def ensure_data(args) -> dict[int, tuple[Path, float | None]]:
         seconds = None
         if not path.exists():
             t0 = time.perf_counter()
-            simulate.write_event_log(path, size, cities, rels, n_years=args.years, seed=args.seed)
+            write_event_log(path, size, cities, rels, n_years=args.years, seed=args.seed)
             seconds = time.perf_counter() - t0
             print(f"  wrote {size:.0e} events in {seconds:.1f} s -> {path}", flush=True)
         logs[size] = (path, seconds)

@@ -1,0 +1,1 @@
+"""Simulated raw data with planted effects (``python -m analysis simulate``)."""

@@ -1,4 +1,5 @@
-"""The scale benchmark script runs end to end at 10^4 events and writes what it promises."""
+"""The scale benchmark: its generators write event logs the panel reads, and the script runs end to end
+at 10^4 events and writes what it promises."""
 
 from __future__ import annotations
 
@@ -8,9 +9,33 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.panel.build import build_panel_from_files
 from analysis.paths import PROJECT_ROOT
+from bench.generators import bench_network, write_event_log
 
 SCRIPT = PROJECT_ROOT / "bench" / "run_bench.py"
+
+
+def test_bench_event_log_has_the_columns_the_panel_reads(tmp_path: Path):
+    cities, rels = bench_network(200, 5, seed=1)
+    path = write_event_log(tmp_path / "ev.parquet", 5000, cities, rels, n_years=5, seed=1, chunk_rows=1500)
+    ev = pd.read_parquet(path)
+    assert len(ev) == 5000
+    assert {"year", "origin", "destination", "kind", "leader_rank", "count", "relationship_id"} <= set(ev.columns)
+    assert 0.4 < ev["relationship_id"].isna().mean() < 0.6  # half matched by id, half by pair
+    assert ev["origin"].astype(str).str.contains("-C1").any()  # some events come from a county
+    panel = build_panel_from_files(path, rels, cities)
+    assert panel["events"].sum() == ev["count"].sum()  # every event reaches exactly one relationship
+
+
+def test_bench_network_puts_counties_under_their_prefecture():
+    cities, rels = bench_network(100, 5, seed=2, counties_per_city=3)
+    counties = cities[cities["city_id"].str.contains("-C")]
+    prefectures = cities[cities["prefecture_id"] == cities["city_id"]]
+    assert len(counties) == 3 * len(prefectures)
+    assert (counties["city_id"].str.split("-C").str[0] == counties["prefecture_id"]).all()
+    assert cities.loc[cities["country"] != "CN", "prefecture_id"].isna().all()
+    assert (rels["established"] == 2020).mean() > 0.85  # most relationships from the first year
 
 
 def test_bench_runs_at_ten_thousand_events(tmp_path: Path):

