@@ -65,6 +65,8 @@ COOPERATION_KINDS = ("agreement", "project")
 SOURCE_FIELDS = ("title", "publisher", "date", "licence", "note")
 LIST_SEPARATOR = re.compile(r"\s*[;；]\s*")  # topics and source keys: ';' (or the full-width '；')
 CITY_ID = re.compile(r"^[A-Za-z]{2}-\S+$")  # CN-<adcode>, <ISO2>-<geonameid>, or an overlay id
+# A part of a multilateral act: the act's event id followed by one letter (2023-jingjinji-medical-01a).
+MULTILATERAL_PART = re.compile(r"(?<=\d)[a-z]$")
 
 
 @dataclass(frozen=True)

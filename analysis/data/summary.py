@@ -8,15 +8,17 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.data.acts import one_row_per_act
 from analysis.data.rawdata import RawData
 from analysis.data.validate import validate_raw
 
 
 def summary(raw: RawData) -> str:
     """Relationships by kind and status, events by year and kind, cities by country."""
+    acts = one_row_per_act(raw.events)  # a multilateral act counts once
     lines = [
         f"{len(raw.relationships)} relationships, {len(raw.events)} event rows "
-        f"({int(raw.events['count'].sum()) if len(raw.events) else 0} events counted), "
+        f"({int(acts['count'].sum()) if len(acts) else 0} events counted), "
         f"{len(raw.cities)} cities, {len(raw.sources)} sources, {len(raw.files)} files",
         "",
     ]
@@ -33,7 +35,7 @@ def summary(raw: RawData) -> str:
         lines.append("")
 
     table("Relationships by kind and status:", raw.relationships, "kind", "status")
-    table("Events by year and kind (weighted by count):", raw.events, "year", "kind", "count")
+    table("Events by year and kind (weighted by count; a multilateral act once):", acts, "year", "kind", "count")
     lines.append("Cities by country:")
     if raw.cities.empty:
         lines.append("  (none)")

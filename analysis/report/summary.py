@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.data.acts import one_row_per_act
 from analysis.data.contract import KIND_LABELS
 
 
@@ -54,15 +55,17 @@ def data_summary(raw: Any) -> dict[str, pd.DataFrame | str]:
 
     Every table has plain columns (no index to show), ready for ``formatting.styled_table``.
     """
-    rel, ev, cities = raw.relationships, raw.events, raw.cities
+    rel, cities = raw.relationships, raw.cities
+    ev = one_row_per_act(raw.events)  # a multilateral act, recorded once per pair, counts once
     w = pd.to_numeric(ev["count"], errors="coerce").fillna(1) if len(ev) else pd.Series(dtype=float)
-    used = set(rel["city_a"]) | set(rel["city_b"]) | set(ev.get("origin", [])) | set(ev.get("destination", []))
+    used = (set(rel["city_a"]) | set(rel["city_b"]) | set(raw.events.get("origin", []))
+            | set(raw.events.get("destination", [])))
     years = (int(ev["year"].min()), int(ev["year"].max())) if len(ev) else None
     n_sources = len(raw.sources) if getattr(raw, "sources", None) is not None else 0
     n_cities = len({c for c in used if isinstance(c, str)})
     text = (
         f"{len(rel)} relationships between {n_cities} cities; "
-        f"{len(ev)} event records standing for {int(w.sum())} events"
+        f"{len(raw.events)} event records standing for {int(w.sum())} events"
         + (f" from {years[0]} to {years[1]}" if years else "")
         + f"; {n_sources} cited sources."
     )
