@@ -16,7 +16,7 @@ STAMP := $(ENV_DIR)/.analysis-setup-stamp
 # Extra arguments for `python -m analysis run`, e.g. make all ARGS="--set year_effects=true"
 ARGS ?=
 
-.PHONY: help setup all test validate report bench clean lock
+.PHONY: help setup all test validate report bench clean lock lab
 
 help: ## Show this list
 	@echo "Usage: make <target>   (the environment is created on first use)"
@@ -32,7 +32,7 @@ $(STAMP): requirements.lock pyproject.toml
 
 setup: $(STAMP) ## Create or update the environment (.venv, or the active conda env) from the lock
 
-all: $(STAMP) ## Validate the raw data, run every notebook, write reports/report.html
+all: $(STAMP) ## Validate the raw data, run every notebook, write reports/report.html and .docx
 	$(PY) -m analysis run $(ARGS)
 
 validate: $(STAMP) ## Check data/raw against the data contract and print a summary
@@ -43,11 +43,19 @@ report: $(STAMP) ## Rebuild only the report (reports/report.html)
 
 test: $(STAMP) ## Check the import layers (lint-imports), then run every test and notebook (nbval)
 	$(ENV_DIR)/bin/lint-imports --no-cache --no-logo
-	$(PY) -m pytest tests notebooks --nbval-lax --nbval-cell-timeout=900 -p no:cacheprovider
+	@# the tests run on both cores (a test file stays on one worker: its fixtures are shared);
+	@# the notebooks run after, one by one in NN order, as they build on each other's outputs
+	$(PY) -m pytest tests -n 2 --dist loadfile -p no:cacheprovider
+	$(PY) -m pytest notebooks --nbval-lax --nbval-cell-timeout=900 -p no:cacheprovider
+
+lab: $(STAMP) ## Open JupyterLab on notebooks/ in the project's environment (its python3 kernel runs them)
+	$(PY) -m jupyterlab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 bench: $(STAMP) ## Scale and coverage benchmarks; results go to bench/ (commit them)
 	$(PY) bench/run_bench.py
 	$(PY) bench/coverage.py
+	$(PY) bench/dynamic_recovery.py
+	$(PY) bench/hazard_count_recovery.py
 
 clean: ## Remove generated files (data/processed, results, reports); never data/raw
 	@if [ -x "$(PY)" ]; then $(PY) -m analysis clean; else rm -rf data/processed results reports; fi

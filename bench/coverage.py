@@ -2,7 +2,8 @@
 
 Each replication simulates raw data with planted effects (analysis.sim.simulate), builds
 the panel from it exactly as a real run does (analysis.panel.build.build_panel), fits the
-default activity logit (analysis.models.binary.activity_logit) and records whether each
+pooled activity logit (analysis.models.binary.activity_logit_pooled, the model that generated
+these data, with its dyadic-robust SEs) and records whether each
 95% interval holds the planted coefficient. The result is written to
 bench/coverage_results.json, which is committed; tests/test_recovery.py reads it.
 
@@ -28,7 +29,7 @@ N_YEARS = 12
 BASE_SEED = 20240601
 REPLICATIONS = 300
 CI_LEVEL = 0.95
-PIPELINE = "analysis.sim.simulate.simulate_dataset -> analysis.panel.build.build_panel -> analysis.models.binary.activity_logit"
+PIPELINE = "analysis.sim.simulate.simulate_dataset -> analysis.panel.build.build_panel -> analysis.models.binary.activity_logit_pooled (dyadic-robust se)"
 KEEP_ESTIMATES = 5  # replications whose estimates are stored, so a rerun can be compared exactly
 
 
@@ -48,10 +49,10 @@ def simulated_panel(n_relationships: int, n_years: int, seed: int) -> tuple[pd.D
 def replicate(seed: int, n_relationships: int = N_RELATIONSHIPS, n_years: int = N_YEARS,
               ci_level: float = CI_LEVEL) -> dict:
     """One replication: estimates, SEs, intervals and whether each covers the truth."""
-    from analysis.models.binary import activity_logit
+    from analysis.models.binary import activity_logit_pooled
 
     panel, truth = simulated_panel(n_relationships, n_years, seed)
-    result = activity_logit(panel, ci_level=ci_level)
+    result = activity_logit_pooled(panel, ci_level=ci_level)
     t = result.table.set_index("term")
     return {
         "seed": seed,

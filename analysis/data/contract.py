@@ -57,6 +57,12 @@ TOPIC_LABELS = {
     "talent": "人才", "governance": "治理",
 }
 REGION_LABELS = {"east": "东部", "central": "中部", "west": "西部", "northeast": "东北", "abroad": "国外"}
+EVENT_KIND_LABELS = {
+    "visit": "考察访问", "agreement": "签约", "project": "合作项目", "cadre_exchange": "干部交流",
+    "training": "培训", "promotion": "推介活动", "meeting": "会议", "other": "其他",
+}
+LEADER_RANK_LABELS = {"top": "主要领导", "senior": "其他领导", "official": "部门干部", "none": "无领导"}
+STATUS_LABELS = {"active": "活跃", "dormant": "休眠", "suspended": "暂停", "ended": "终止", "unknown": "不详"}
 
 # Event kinds the panel counts as concrete cooperation (DESIGN.md, "Default activity model").
 COOPERATION_KINDS = ("agreement", "project")

@@ -10,7 +10,12 @@ import pandas as pd
 
 from analysis.data.files import Problem
 
-FRAMES = ("cities", "relationships", "events", "city_years")  # the frame attributes of a RawData
+FRAMES = ("cities", "relationships", "events", "city_years", "observed_years")  # the frame attributes of a RawData
+
+
+def _no_windows() -> pd.DataFrame:
+    return pd.DataFrame({"relationship_id": pd.Series([], dtype=object), "year": pd.Series([], dtype="int64"),
+                         "source": pd.Series([], dtype=object)})
 
 
 @dataclass
@@ -23,6 +28,9 @@ class RawData:
     city_years: pd.DataFrame
     sources: dict[str, dict[str, Any]]
     files: list[str] = field(default_factory=list)
+    # relationship_id, year, source: the relationship-years each source's ``covers`` watched
+    # (empty when no source has ``covers``: then every year counts as observed)
+    observed_years: pd.DataFrame = field(default_factory=_no_windows)
 
 
 class RawDataError(ValueError):

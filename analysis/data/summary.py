@@ -54,5 +54,9 @@ def main(data_dir: str | Path = "data/raw") -> int:
         print(f"{len(result.problems)} problem(s) in {data_dir}; nothing was changed", file=sys.stderr)
         return 2
     print(f"{data_dir}: valid")
+    for warning in result.warnings:
+        print(f"warning: {warning}")
+    if result.warnings:
+        print(f"{len(result.warnings)} warning(s): accepted, but worth a look\n")
     print(summary(result.data), end="")
     return 0

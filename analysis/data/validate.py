@@ -24,15 +24,18 @@ from analysis.data.files import Problem, Table, event_files, read_table, relativ
 from analysis.data.gazetteer import Gazetteer, Resolution, build_gazetteer
 from analysis.data.rawdata import RawData
 from analysis.data.sources import read_sources
+from analysis.data.windows import check_references, observed_years, outside_warnings, read_covers
 from analysis.paths import resolve
 
 
 @dataclass
 class ValidationResult:
-    """Every problem found, sorted by file and line; ``data`` only when there is none."""
+    """Every problem found, sorted by file and line; ``data`` only when there is none; ``warnings``:
+    what is accepted but worth a look (an event outside every window of its source)."""
 
     problems: list[Problem] = field(default_factory=list)
     data: RawData | None = None
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -194,10 +197,16 @@ def validate_raw(data_dir: str | Path = "data/raw") -> ValidationResult:
     problems += p
     ev = pd.concat([_with_location(t) for t in event_tables], ignore_index=True).fillna("") if event_tables else None
     ev_ids, p = _check_events(ev, rel, gaz, known_sources) if ev is not None else ({}, [])
+    problems += _check_event_places(ev, ev_ids, rel, rel_ids, gaz) if ev is not None else []
     problems += p
     cy = _with_location(city_years) if city_years is not None else None
     cy_ids, p = _check_city_years(cy, gaz, known_sources) if cy is not None else ({}, [])
     problems += p
+    blocks, p = read_covers(data_dir)
+    problems += p
+    if blocks and known_sources is not None:
+        known_ids = rel["relationship_id"] if rel is not None and "relationship_id" in rel else []
+        problems += check_references(blocks, gaz, known_ids, relative(sources_file(data_dir), data_dir))
 
     problems = sorted(set(problems), key=Problem.sort_key)
     if problems:
@@ -205,7 +214,9 @@ def validate_raw(data_dir: str | Path = "data/raw") -> ValidationResult:
     files = [t.file for t in [overlay, relationships, city_years, *event_tables] if t is not None]
     files.append(relative(sources_file(data_dir), data_dir))
     data = assemble(gaz, ov, rel, rel_ids, ev, ev_ids, cy, cy_ids, known_sources or {}, sorted(files))
-    return ValidationResult([], data)
+    data.observed_years = observed_years(blocks, data.relationships, data.cities)
+    warnings = outside_warnings(data.events, data.observed_years, data.relationships, data.cities, data.sources)
+    return ValidationResult([], data, sorted(warnings, key=Problem.sort_key))
 
 
 def _check_overlay(ov: pd.DataFrame | None, sources: dict | None) -> tuple[Gazetteer, list[Problem]]:
@@ -276,6 +287,44 @@ def _check_events(ev: pd.DataFrame, rel: pd.DataFrame | None, gaz: Gazetteer, so
         unknown = (ev["relationship_id"] != "") & ~ev["relationship_id"].isin(set(rel["relationship_id"]))
         problems += _rows_problems(ev, unknown, "relationship_id", "no relationship with this id in relationships")
     return ids, problems
+
+
+def _check_event_places(ev: pd.DataFrame, ev_ids: dict[str, pd.Series], rel: pd.DataFrame | None,
+                        rel_ids: dict[str, pd.Series], gaz: Gazetteer) -> list[Problem]:
+    """An event from a place to itself; an event whose relationship_id names a relationship between
+    two other places (a county or district matches its prefecture, as in the panel)."""
+    if "origin" not in ev_ids or "destination" not in ev_ids:
+        return []
+    o, d = ev_ids["origin"].fillna(""), ev_ids["destination"].fillna("")
+    problems = _rows_problems(ev, (o != "") & (o == d), "destination",
+                              lambda r: f"an event from a place to itself (origin is {gaz.label(o[r.name])})")
+    if rel is None or "relationship_id" not in ev or "relationship_id" not in rel or not {"city_a", "city_b"} <= set(rel_ids):
+        return problems
+    ends = {rid: (a, b) for rid, a, b in zip(rel["relationship_id"], rel_ids["city_a"], rel_ids["city_b"])
+            if rid != "" and isinstance(a, str) and isinstance(b, str) and a != b}
+    for rid in set(rel.loc[rel["relationship_id"].duplicated(), "relationship_id"]):  # already a problem
+        ends.pop(rid, None)
+    prefecture = gaz.cities["prefecture_id"]
+
+    def stands_for(city: str) -> set[str]:
+        pref = prefecture.get(city)
+        return {city, pref} if isinstance(pref, str) else {city}
+
+    def mismatch(rid: str, origin: str, destination: str) -> bool:
+        if rid not in ends or origin == "" or destination == "" or origin == destination:
+            return False
+        a, b = ends[rid]
+        so, sd = stands_for(origin), stands_for(destination)
+        return not ((a in so and b in sd) or (b in so and a in sd))
+
+    bad = pd.Series([mismatch(r, x, y) for r, x, y in zip(ev["relationship_id"], o, d)], index=ev.index, dtype=bool)
+
+    def message(r: pd.Series) -> str:
+        a, b = ends[r["relationship_id"]]
+        return (f"relationship '{r['relationship_id']}' is between {gaz.label(a)} and {gaz.label(b)}; "
+                f"this event is between {gaz.label(o[r.name])} and {gaz.label(d[r.name])}")
+
+    return problems + _rows_problems(ev, bad, "relationship_id", message)
 
 
 def _check_city_years(cy: pd.DataFrame, gaz: Gazetteer, sources: dict | None) -> tuple[dict[str, pd.Series], list[Problem]]:

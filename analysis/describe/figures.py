@@ -26,6 +26,9 @@ REGION_COLOURS = {"east": "#1f77b4", "central": "#2ca02c", "west": "#d62728", "n
 KIND_ORDER = list(KIND_LABELS)
 
 
+UNWATCHED_COLOUR = "#c6dbef"  # activity heatmap: a year no source watched
+
+
 def style() -> None:
     """The CJK font and a quiet style for every figure (idempotent)."""
     use_cjk_font()
@@ -121,13 +124,14 @@ def established_by_year_figure(table: pd.DataFrame, n_unknown: int = 0) -> plt.F
 
 
 def activity_heatmap_figure(matrix: pd.DataFrame, drop_silent: bool = True) -> plt.Figure:
-    """Events per relationship and year; grey = outside the relationship's panel span.
+    """Events per relationship and year in three states: recorded exchange (colour), watched and
+    silent (white), not watched (pale blue, cells of -1); grey = outside the relationship's span.
 
     With ``drop_silent`` the relationships without any event in the shown years are left
     out (their number is given in the title), so the active histories stand out.
     """
     style()
-    silent = matrix.fillna(0).sum(axis=1) == 0
+    silent = matrix.fillna(0).clip(lower=0).sum(axis=1) == 0
     n_silent = int(silent.sum()) if drop_silent else 0
     if drop_silent and not silent.all():
         matrix = matrix[~silent]
@@ -141,6 +145,9 @@ def activity_heatmap_figure(matrix: pd.DataFrame, drop_silent: bool = True) -> p
     # zero-event years in white, years outside the span stay grey (the axes colour)
     zeros = np.where(values == 0, 1.0, np.nan)
     ax.imshow(zeros, aspect="auto", cmap="binary", vmin=0, vmax=100, interpolation="nearest")
+    unwatched = np.where(values < 0, 1.0, np.nan)  # no source watched: missing, not silent
+    if np.isfinite(unwatched).any():
+        ax.imshow(unwatched, aspect="auto", cmap=ListedColormap([UNWATCHED_COLOUR]), vmin=0, vmax=1, interpolation="nearest")
     vmax = np.nanmax(shown) if np.isfinite(shown).any() else 1
     im = ax.imshow(shown, aspect="auto", cmap=cmap, norm=LogNorm(vmin=1, vmax=max(vmax, 2)), interpolation="nearest")
     ax.set_yticks(range(len(matrix)), labels=matrix.index, fontsize=6)
@@ -152,7 +159,10 @@ def activity_heatmap_figure(matrix: pd.DataFrame, drop_silent: bool = True) -> p
     cbar.set_ticks(ticks, labels=[str(t) for t in ticks])
     cbar.minorticks_off()
     cbar.set_label("事件数 events (log)")
-    title = "合作关系活跃度 events per relationship and year（白=无事件，灰=关系存续期外）"
+    title = "合作关系活跃度 events per relationship and year（白=有观察无事件，灰=关系存续期外）"
+    if np.isfinite(unwatched).any():
+        title = ("合作关系活跃度 events per relationship and year\n"
+                 "（白=有来源观察、无事件 watched, silent；浅蓝=无来源观察 not watched；灰=关系存续期外 outside span）")
     if n_silent:
         title += f"\n{n_silent} relationships without any recorded event are not shown"
     ax.set_title(title)

@@ -4,13 +4,14 @@ Notebooks save figures under a registered name; the report takes captions and or
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import matplotlib.pyplot as plt
 
-from analysis.describe import figures
+from analysis.describe import figures, spec_curve, year_review
 from analysis.describe.figures import DOUBLE_COLUMN_IN, DPI, SINGLE_COLUMN_IN
 from analysis.io import atomic_path
 from analysis.models import power
@@ -27,6 +28,14 @@ class FigureSpec:
     draw: Callable[..., plt.Figure]  # returns the figure; its arguments are the figure's own tables
     caption: str  # the caption the report prints under it
     column: str  # "single" or "double": the journal column it is drawn for
+    per_year: bool = False  # one file per year, <name>_<YYYY>.png/.svg, shown on the year pages, not the report
+
+    def stem(self, year: int | None = None) -> str:
+        """The file stem: the name, or ``<name>_<YYYY>`` for a per-year figure (which needs its year)."""
+        if self.per_year != (year is not None):
+            raise ValueError(f"figure {self.name!r} is {'' if self.per_year else 'not '}drawn per year: "
+                             f"{'pass' if self.per_year else 'do not pass'} year=")
+        return f"{self.name}_{int(year):04d}" if self.per_year else self.name
 
     @property
     def width_in(self) -> float:
@@ -50,15 +59,17 @@ FIGURES: dict[str, FigureSpec] = {spec.name: spec for spec in (
     ),
     FigureSpec(
         "activity_heatmap", figures.activity_heatmap_figure,
-        "Recorded events per relationship and year (white: no event; grey: outside the "
-        "relationship's span). A hot–cold–hot history shows as a gap in a row; remember that a "
-        "white cell may be a year no source covers.",
+        "Recorded events per relationship and year in three states: coloured, recorded exchanges; "
+        "white, watched by a source and silent; pale blue, no source watched (missing, not silent); "
+        "grey, outside the relationship's span. Without covers in SOURCES.yaml every year counts as "
+        "watched, so a white cell may be a year no source looked at.",
         "double",
     ),
     FigureSpec(
         "dormant_share", figures.dormant_share_figure,
-        "Share of relationships with no recorded event in their last years (dormant), by "
-        "signing cohort and by kind; the numbers are dormant / judged relationships.",
+        "Share of relationships with no recorded event in their last watched years (dormant), by "
+        "signing cohort and by kind; the numbers are dormant / judged relationships (judged: every "
+        "one of those years watched by a source).",
         "double",
     ),
     FigureSpec(
@@ -89,6 +100,36 @@ FIGURES: dict[str, FigureSpec] = {spec.name: spec for spec in (
         "years observed (simulated panels; bands are 95% intervals; dashed line: 80% power).",
         "double",
     ),
+    FigureSpec(
+        "multiverse_leader_visit_lag", spec_curve.specification_curve_figure,
+        "Robustness multiverse, top-leader visit last year: the estimate (log-odds, 95% interval) under every combination of "
+        "the activity threshold, year effects, dynamic or pooled model, type of standard error and sample, "
+        "sorted; filled dots: the interval excludes zero; grey: the dynamic model fell back to the pooled "
+        "penalised fit. The choices of each specification are marked below it.",
+        "double",
+    ),
+    FigureSpec(
+        "multiverse_exchange_lag", spec_curve.specification_curve_figure,
+        "Robustness multiverse, other exchanges last year: the estimate (log-odds, 95% interval) under every combination of "
+        "the activity threshold, year effects, dynamic or pooled model, type of standard error and sample, "
+        "sorted; filled dots: the interval excludes zero; grey: the dynamic model fell back to the pooled "
+        "penalised fit. The choices of each specification are marked below it.",
+        "double",
+    ),
+    FigureSpec(
+        "multiverse_cooperation_lag", spec_curve.specification_curve_figure,
+        "Robustness multiverse, agreement or project last year: the estimate (log-odds, 95% interval) under every combination of "
+        "the activity threshold, year effects, dynamic or pooled model, type of standard error and sample, "
+        "sorted; filled dots: the interval excludes zero; grey: the dynamic model fell back to the pooled "
+        "penalised fit. The choices of each specification are marked below it.",
+        "double",
+    ),
+    FigureSpec(
+        "year_events_by_month", year_review.events_by_month_figure,
+        "Events of the year by month, coloured by kind (weighted by count); events dated to the year "
+        "only are counted in the title, not drawn.",
+        "single", per_year=True,
+    ),
 )}
 
 
@@ -101,20 +142,32 @@ def get(name: str) -> FigureSpec | None:
     return FIGURES.get(name)
 
 
-def save_figure(fig: plt.Figure, name: str, figures_dir: str | Path) -> dict[str, Path]:
-    """Write ``<figures_dir>/<name>.png`` (300 dpi) and ``.svg``, each atomically; return their paths.
+def for_file(stem: str) -> tuple[FigureSpec, int | None] | None:
+    """The entry a saved file belongs to and its year (None for a whole-run figure); None when unregistered."""
+    if stem in FIGURES and not FIGURES[stem].per_year:
+        return FIGURES[stem], None
+    m = re.fullmatch(r"(.+)_(\d{4})", stem)
+    spec = FIGURES.get(m.group(1)) if m else None
+    return (spec, int(m.group(2))) if spec is not None and spec.per_year else None
+
+
+def save_figure(fig: plt.Figure, name: str, figures_dir: str | Path, year: int | None = None) -> dict[str, Path]:
+    """Write ``<figures_dir>/<name>.png`` (300 dpi) and ``.svg`` (``<name>_<year>.*`` for a per-year figure),
+    each atomically; return their paths.
 
     ``name`` must be a registered figure, so that every saved figure has its caption."""
     spec = get(name)
     if spec is None:
         raise UnknownFigure(f"figure {name!r} is not registered; add its entry to analysis.describe.registry "
                             f"(registered: {', '.join(FIGURES)})")
+    stem = spec.stem(year)
     out = {}
     for fmt in FORMATS:
-        target = Path(figures_dir) / f"{spec.name}.{fmt}"
-        # No timestamps in the files, so equal inputs give equal bytes.
+        target = Path(figures_dir) / f"{stem}.{fmt}"
+        # No timestamps or versions in the files, and SVG ids salted by the name (not a random uuid),
+        # so equal inputs give equal bytes whatever the drawing function set.
         meta = {"Date": None} if fmt == "svg" else {"Software": None}
-        with atomic_path(target, suffix=f".{fmt}") as tmp:
+        with atomic_path(target, suffix=f".{fmt}") as tmp, plt.rc_context({"svg.hashsalt": spec.name}):
             fig.savefig(tmp, format=fmt, dpi=DPI, metadata=meta)
         out[fmt] = target
     return out

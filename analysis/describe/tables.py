@@ -1,4 +1,4 @@
-"""Descriptive tables behind ``20_describe`` and ``25_year_review``: pure functions of the raw frames
+"""Descriptive tables behind ``20_describe`` (one year's tables are in ``year_review``): pure functions of the raw frames
 (``cities``, ``relationships``, ``events`` of :class:`analysis.data.rawdata.RawData`) and the panel."""
 
 from __future__ import annotations
@@ -8,6 +8,9 @@ import pandas as pd
 
 from analysis.data.city_lookup import CityNotFound, resolve_city
 from analysis.data.contract import KIND_LABELS
+
+
+UNWATCHED = -1.0  # activity_matrix: a year no source watched
 
 
 def focal_city_id(cities: pd.DataFrame, relationships: pd.DataFrame, focal_city: str) -> tuple[str, str]:
@@ -91,19 +94,24 @@ def activity_matrix(panel: pd.DataFrame, relationships: pd.DataFrame, cities: pd
                     first_year: int | None = None, max_rows: int = 60) -> pd.DataFrame:
     """Events per relationship (rows, labelled by city names) and year (columns).
 
-    Years before ``first_year`` are cut (default: the first year with any event, since
-    before the records start a zero means 'not recorded', not 'inactive'). Years outside
-    a relationship's panel span are NaN. Rows are ordered by kind and year established;
+    Three states and the outside: a count >= 1 (recorded exchange), 0 (watched and silent),
+    ``UNWATCHED`` = -1 (no source watched that year: missing, not silent), NaN (outside the
+    relationship's panel span). Years before ``first_year`` are cut (default: the first year
+    with any event, or the first watched year when sources declare windows, since before the
+    records start a zero means 'not recorded'). Rows are ordered by kind and year established;
     with more than ``max_rows`` relationships the most active ones are kept.
     """
-    p = panel[["relationship_id", "year", "events"]]
+    p = panel[["relationship_id", "year", "events"] + (["observed"] if "observed" in panel else [])]
+    seen = p["observed"] == 1 if "observed" in p else pd.Series(True, index=p.index)
     if first_year is None:
-        with_events = p.loc[p["events"] > 0, "year"]
-        first_year = int(with_events.min()) if len(with_events) else int(p["year"].min())
+        with_events = p.loc[(p["events"] > 0).fillna(False), "year"]
+        starts = ([int(with_events.min())] if len(with_events) else []) + ([int(p.loc[seen, "year"].min())] if (~seen).any() and seen.any() else [])
+        first_year = min(starts) if starts else int(p["year"].min())
     p = p[p["year"] >= first_year]
-    wide = p.pivot_table(index="relationship_id", columns="year", values="events", aggfunc="sum")
+    values = p["events"].astype("float64").where(seen[p.index], UNWATCHED)
+    wide = p.assign(events=values).pivot_table(index="relationship_id", columns="year", values="events", aggfunc="sum")
     if len(wide) > max_rows:
-        wide = wide.loc[wide.sum(axis=1).sort_values(ascending=False, kind="stable").index[:max_rows]]
+        wide = wide.loc[wide.clip(lower=0).sum(axis=1).sort_values(ascending=False, kind="stable").index[:max_rows]]
     meta = relationships.set_index("relationship_id").reindex(wide.index)
     order = meta.assign(_e=meta["established"].astype("float")).sort_values(["kind", "_e"], kind="stable").index
     wide = wide.loc[order]
@@ -115,19 +123,25 @@ def activity_matrix(panel: pd.DataFrame, relationships: pd.DataFrame, cities: pd
 
 
 def dormancy_status(panel: pd.DataFrame, dormancy_years: int = 3) -> pd.DataFrame:
-    """Per relationship: dormant at the end of its panel span?
+    """Per relationship: dormant at the end of its watched years?
 
-    Dormant = no event in the last ``dormancy_years`` panel years. Relationships
-    observed for fewer years than that are not judged (``dormant`` is NA).
-    Columns: relationship_id, first_year, last_year, years_observed, recent_events, dormant.
+    Dormant = no event in the last ``dormancy_years`` years up to its last observed year;
+    judged only when every one of those years was observed (watched years only: a year no
+    source watched is missing, not silent), else ``dormant`` is NA. Relationships never
+    observed are left out. Columns: relationship_id, first_year, last_year (observed),
+    years_observed, recent_events, dormant.
     """
     p = panel[["relationship_id", "year", "events"]]
+    if "observed" in panel:
+        p = p[panel["observed"] == 1]
+    p = p.assign(events=p["events"].astype("float64"))
     g = p.groupby("relationship_id")
     out = g["year"].agg(first_year="min", last_year="max", years_observed="nunique").reset_index()
     last = p.merge(out[["relationship_id", "last_year"]], on="relationship_id")
-    recent = last[last["year"] > last["last_year"] - dormancy_years].groupby("relationship_id")["events"].sum()
+    window = last[last["year"] > last["last_year"] - dormancy_years].groupby("relationship_id")
+    recent, watched = window["events"].sum(), window["year"].nunique()
     out["recent_events"] = out["relationship_id"].map(recent).fillna(0)
-    judged = out["years_observed"] >= dormancy_years
+    judged = out["relationship_id"].map(watched).fillna(0).to_numpy() >= dormancy_years
     out["dormant"] = pd.array(np.where(judged, out["recent_events"] == 0, False), dtype="boolean")
     out.loc[~judged, "dormant"] = pd.NA
     return out
@@ -163,42 +177,3 @@ def dormant_share(status: pd.DataFrame, relationships: pd.DataFrame, by: str = "
     out["not_judged"] = d.loc[~judged].groupby("group").size().reindex(out.index, fill_value=0)
     out["share"] = out["dormant"] / out["relationships"].where(out["relationships"] > 0)
     return out.reset_index()[["group", "relationships", "dormant", "share", "not_judged"]]
-
-
-# --------------------------------------------------------------------------- one year
-def active_in_year(panel: pd.DataFrame, relationships: pd.DataFrame, cities: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Relationships active in ``year`` with their events that year, most events first."""
-    p = panel[(panel["year"] == year) & (panel["active"] == 1)]
-    cols = [c for c in ("relationship_id", "events", "leader_visit", "cooperation", "exchange_count") if c in p]
-    out = p[cols].merge(relationships[["relationship_id", "kind", "established"]], on="relationship_id", how="left")
-    out.insert(1, "relationship", out["relationship_id"].map(relationship_labels(relationships, cities)))
-    return out.sort_values(["events", "relationship"], ascending=[False, True]).reset_index(drop=True)
-
-
-def events_in_year(events: pd.DataFrame, cities: pd.DataFrame, year: int) -> pd.DataFrame:
-    """The year's events in date order, with city names."""
-    names = city_names(cities)
-    e = events[events["year"] == year].copy()
-    e["origin_name"] = e["origin"].map(names).fillna(e["origin"])
-    e["destination_name"] = e["destination"].map(names).fillna(e["destination"])
-    cols = ["date", "origin_name", "destination_name", "kind", "leader_rank", "topics", "count", "relationship_id"]
-    return e.sort_values(["date", "event_id"])[[c for c in cols if c in e]].reset_index(drop=True)
-
-
-def new_relationships(relationships: pd.DataFrame, cities: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Relationships established in ``year``."""
-    r = relationships[relationships["established"] == year]
-    out = r[["relationship_id", "kind", "status"]].copy()
-    out.insert(1, "relationship", out["relationship_id"].map(relationship_labels(relationships, cities)))
-    return out.reset_index(drop=True)
-
-
-def most_active_partners(events: pd.DataFrame, cities: pd.DataFrame, year: int, top: int = 10) -> pd.DataFrame:
-    """Cities by events (sent + received, weighted by ``count``) in ``year``."""
-    e = events[events["year"] == year]
-    w = pd.to_numeric(e["count"], errors="coerce").fillna(1)
-    both = pd.concat([pd.DataFrame({"city_id": e["origin"], "events": w}),
-                      pd.DataFrame({"city_id": e["destination"], "events": w})]).dropna(subset=["city_id"])
-    per = both.groupby("city_id")["events"].sum().astype(int).reset_index()
-    per.insert(1, "name", per["city_id"].map(city_names(cities)).fillna(per["city_id"]))
-    return per.sort_values(["events", "city_id"], ascending=[False, True]).head(top).reset_index(drop=True)

@@ -1,5 +1,5 @@
 """Binary outcomes: the logit with its small-sample checks (Firth/L2 fallback, shared with the
-reported-status model) and the default activity logit."""
+reported-status model) and the pooled activity logit with dyadic-robust standard errors."""
 
 from __future__ import annotations
 
@@ -9,8 +9,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
+from scipy import stats
 
-from analysis.models.firth import penalised_logit
+from analysis.models.dyadic import dyadic_vcov, standard_errors
+from analysis.models.firth import penalised_logit, profile_inference
+from analysis.models.partial_effects import average_partial_effects, ape_numbers, with_ape
 from analysis.models.result import (
     ACTIVITY_TERMS,
     DIVERGING_COEF,
@@ -53,6 +56,8 @@ class BinaryFit:
     dropped: dict[str, str]
     events_per_parameter: float
     separation: str
+    cov: np.ndarray | None = None  # covariance behind ``se`` (for partial effects)
+    ci: np.ndarray | None = None  # k x 2 profile penalised likelihood intervals of a Firth fit (None: Wald from se)
 
 
 def fit_binary(
@@ -64,8 +69,12 @@ def fit_binary(
     min_events_per_parameter: int,
     penalty: str,
     ci_level: float,
+    profile: bool = True,
 ) -> BinaryFit | str:
-    """Logit with the small-sample checks; returns the reason as str when impossible."""
+    """Logit with the small-sample checks; returns the reason as str when impossible.
+
+    A Firth fit comes with profile penalised likelihood intervals (``ci``) and penalised
+    likelihood-ratio p-values (``p``), not Wald ones, unless ``profile`` is False (start values)."""
     if len(y) == 0:
         return "no usable rows (every row lacks the outcome or a driver)"
     if np.all(y == y[0]):
@@ -107,15 +116,38 @@ def fit_binary(
         )
         if not pf.converged:
             warn.append(f"The penalised fit did not converge after {pf.n_iter} iterations; treat its estimates as unreliable.")
-        return BinaryFit(list(Xk.columns), pf.params, pf.bse, pf.pvalues(), fit, True, warn, notes,
-                          check.dropped, check.events_per_parameter, check.separation.kind)
+        pvalues, ci = pf.pvalues(), None
+        if penalty == "firth" and profile and pf.converged:
+            ci, pvalues = profile_inference(y, Xk.to_numpy(), pf, ci_level)
+            fit = f"logit, {what}, model-based SEs, profile-likelihood CIs, likelihood-ratio p-values"
+            warn[-1] = (f"Fitted by {what} instead of maximum likelihood because of the problems above; standard "
+                        "errors are model-based (not clustered); intervals are profile penalised likelihood intervals "
+                        "and p-values penalised likelihood-ratio tests (Heinze & Schemper 2002), not Wald.")
+        return BinaryFit(list(Xk.columns), pf.params, pf.bse, pvalues, fit, True, warn, notes,
+                          check.dropped, check.events_per_parameter, check.separation.kind, pf.cov, ci)
     return BinaryFit(list(Xk.columns), res.params.to_numpy(), res.bse.to_numpy(), res.pvalues.to_numpy(),
                       f"logit, {fit_label}", False, warn, notes, check.dropped, check.events_per_parameter,
-                      check.separation.kind)
+                      check.separation.kind, np.asarray(res.cov_params()))
 
 
-@never_crash("activity_logit")
-def activity_logit(
+def logit_dyadic(y: np.ndarray, X: np.ndarray, params: np.ndarray, city_a, city_b) -> np.ndarray:
+    """Dyadic-robust covariance of a maximum-likelihood logit: observation scores (y − p)x and
+    bread X'WX, every pair of relationship-years whose relationships share a city correlated."""
+    p = 1.0 / (1.0 + np.exp(-(X @ params)))
+    scores = (y - p)[:, None] * X
+    bread = X.T @ (X * (p * (1 - p))[:, None])
+    return dyadic_vcov(scores, np.linalg.pinv(bread), city_a, city_b)
+
+
+def binary_ape(X: pd.DataFrame, fit: BinaryFit, cov: np.ndarray | None, ci_level: float) -> pd.DataFrame | None:
+    """Partial effects of a fitted logit, or None when there is no covariance to carry them."""
+    if cov is None:
+        return None
+    return average_partial_effects(X[fit.terms], fit.params, cov, ci_level)
+
+
+@never_crash("activity_logit_pooled")
+def activity_logit_pooled(
     panel: pd.DataFrame,
     year_effects: bool = False,
     ci_level: float = 0.95,
@@ -123,12 +155,15 @@ def activity_logit(
     penalty: str = "firth",
     terms: list[str] | None = None,
 ) -> ModelResult:
-    """The default model: ``active ~ drivers + structure`` clustered by relationship.
+    """The pooled logit ``active ~ drivers + structure`` (no relationship effect).
 
-    Adds a robustness column set (``se_twoway``, ``ci_low_twoway``, ``ci_high_twoway``,
-    ``p_twoway``) with standard errors clustered two-way by ``city_a`` and ``city_b``.
+    ``se`` is dyadic-robust (:func:`analysis.models.dyadic.dyadic_vcov`: relationship-years
+    whose relationships share a city may be correlated); beside it ``se_cluster`` (clustered
+    by relationship, as statsmodels computes it) and ``se_twoway`` (two-way by city_a and
+    city_b). A penalised (Firth/L2) fallback has model-based SEs only. It credits the drivers
+    with persistent differences between relationships; the default is the dynamic model.
     """
-    model = "activity_logit"
+    model = "activity_logit_pooled"
     terms = list(terms or ACTIVITY_TERMS)
     needed = ["active", "relationship_id"] + terms + (["year"] if year_effects else [])
     if missing := missing_columns(panel, needed):
@@ -142,45 +177,74 @@ def activity_logit(
                      min_events_per_parameter, penalty, ci_level)
     if isinstance(fit, str):
         return empty_result(model, fit, len(df), n_rel)
-    warn = cluster_warning(n_rel) + fit.warnings
-    table = tidy_table(model, fit.terms, fit.params, fit.se, fit.p, ci_level, len(df), n_rel, fit.fit, warn,
-                       term_notes=fit.term_notes, dropped=fit.dropped)
-    # Robustness: two-way clustering by the two cities (relationships sharing a city are dependent).
-    tw = pd.DataFrame({"term": fit.terms})
-    tw_info = "not computed"
-    if fit.penalised:
-        tw_info = "not computed for a penalised fit"
-    elif {"city_a", "city_b"} <= set(df.columns):
-        g2 = np.column_stack([pd.factorize(df["city_a"])[0], pd.factorize(df["city_b"])[0]])
-        try:
-            with pywarnings.catch_warnings():
-                pywarnings.simplefilter("ignore")
-                r2 = sm.Logit(y, X[fit.terms]).fit(disp=0, maxiter=200, cov_type="cluster", cov_kwds={"groups": g2})
-            z = z_value(ci_level)
-            tw["se_twoway"] = r2.bse.to_numpy()
-            tw["ci_low_twoway"] = r2.params.to_numpy() - z * tw["se_twoway"]
-            tw["ci_high_twoway"] = r2.params.to_numpy() + z * tw["se_twoway"]
-            tw["p_twoway"] = r2.pvalues.to_numpy()
-            n_a, n_b = df["city_a"].nunique(), df["city_b"].nunique()
-            tw_info = f"two-way clustered by city_a ({n_a} cities) and city_b ({n_b} cities)"
-            if min(n_a, n_b) < MIN_CLUSTERS:
-                warn.append(
-                    f"The two-way clustered robustness columns rest on {min(n_a, n_b)} cities on one side; "
-                    f"with fewer than about {MIN_CLUSTERS} clusters they are unreliable."
-                )
-                table["note"] = [n + " | " + warn[-1] if n else warn[-1] for n in table["note"]]
-        except Exception as exc:  # noqa: BLE001
-            tw_info = f"failed ({type(exc).__name__}: {exc})"
+    warn = list(fit.warnings)
+    se_cluster = np.full(len(fit.terms), np.nan) if fit.penalised else fit.se  # a penalised fit: model-based only
+    cov, se_type, fit_label = fit.cov, "model-based", fit.fit
+    has_cities = {"city_a", "city_b"} <= set(df.columns)
+    if not fit.penalised and has_cities:
+        cov = logit_dyadic(y, X[fit.terms].to_numpy(), fit.params, df["city_a"], df["city_b"])
+        se_type, fit_label = "dyadic", "logit, dyadic-robust SEs (relationship-clustered beside them)"
+        n_cities = len(set(df["city_a"]) | set(df["city_b"]))
+        if n_cities < MIN_CLUSTERS:
+            warn.append(f"Dyadic-robust standard errors rest on {n_cities} cities; with fewer than about "
+                        f"{MIN_CLUSTERS} they are likely too small.")
+    elif not fit.penalised:
+        se_type = "cluster"
+        warn = cluster_warning(n_rel) + warn
+        warn.append("The panel lacks city_a/city_b: standard errors are clustered by relationship, not dyadic.")
     else:
-        tw_info = "not computed: the panel lacks city_a/city_b"
+        warn = cluster_warning(n_rel) + warn
+    se = standard_errors(cov) if se_type == "dyadic" else fit.se
+    p = 2 * stats.norm.sf(np.abs(fit.params / se))
+    table = tidy_table(model, fit.terms, fit.params, se, p, ci_level, len(df), n_rel, fit_label, warn,
+                       term_notes=fit.term_notes, dropped=fit.dropped)
+    z = z_value(ci_level)
+    extra = pd.DataFrame({"term": fit.terms, "se_cluster": se_cluster,
+                          "p_cluster": 2 * stats.norm.sf(np.abs(fit.params / se_cluster))})
+    table = table.merge(extra, on="term", how="left")
+    table["ci_low_cluster"] = table["estimate"] - z * table["se_cluster"]
+    table["ci_high_cluster"] = table["estimate"] + z * table["se_cluster"]
+    tw, tw_info = _twoway(y, X, fit, df, ci_level, warn, table)
     table = table.merge(tw, on="term", how="left")
     for c in ["se_twoway", "ci_low_twoway", "ci_high_twoway", "p_twoway"]:
         if c not in table:
             table[c] = np.nan
-    numbers = headline_numbers(table, warn, fit.fit, penalised=fit.penalised,
+    table = with_ape(table, binary_ape(X, fit, cov, ci_level))
+    numbers = headline_numbers(table, warn, fit_label, penalised=fit.penalised, se_type=se_type,
                                events_per_parameter=fit.events_per_parameter, separation=fit.separation,
                                dropped=fit.dropped, year_effects=year_effects, robustness=tw_info,
+                               terms_cluster={r.term: {"se": r.se_cluster, "ci_low": r.ci_low_cluster,
+                                                       "ci_high": r.ci_high_cluster, "p": r.p_cluster}
+                                              for r in table.dropna(subset=["se_cluster"]).itertuples()},
                                terms_twoway={r.term: {"se": r.se_twoway, "ci_low": r.ci_low_twoway,
                                                       "ci_high": r.ci_high_twoway, "p": r.p_twoway}
-                                             for r in table.dropna(subset=["se_twoway"]).itertuples()})
-    return ModelResult(model, table, warn, numbers, fit.fit)
+                                             for r in table.dropna(subset=["se_twoway"]).itertuples()},
+                               ape=ape_numbers(table))
+    return ModelResult(model, table, warn, numbers, fit_label)
+
+
+def _twoway(y, X, fit: BinaryFit, df: pd.DataFrame, ci_level: float, warn: list[str], table: pd.DataFrame):
+    """Robustness columns clustered two-way by city_a and city_b (statsmodels), and what was done."""
+    tw = pd.DataFrame({"term": fit.terms})
+    if fit.penalised:
+        return tw, "not computed for a penalised fit"
+    if not {"city_a", "city_b"} <= set(df.columns):
+        return tw, "not computed: the panel lacks city_a/city_b"
+    g2 = np.column_stack([pd.factorize(df["city_a"])[0], pd.factorize(df["city_b"])[0]])
+    try:
+        with pywarnings.catch_warnings():
+            pywarnings.simplefilter("ignore")
+            r2 = sm.Logit(y, X[fit.terms]).fit(disp=0, maxiter=200, cov_type="cluster", cov_kwds={"groups": g2})
+    except Exception as exc:  # noqa: BLE001
+        return tw, f"failed ({type(exc).__name__}: {exc})"
+    z = z_value(ci_level)
+    tw["se_twoway"] = r2.bse.to_numpy()
+    tw["ci_low_twoway"] = r2.params.to_numpy() - z * tw["se_twoway"]
+    tw["ci_high_twoway"] = r2.params.to_numpy() + z * tw["se_twoway"]
+    tw["p_twoway"] = r2.pvalues.to_numpy()
+    n_a, n_b = df["city_a"].nunique(), df["city_b"].nunique()
+    if min(n_a, n_b) < MIN_CLUSTERS:
+        warn.append(f"The two-way clustered robustness columns rest on {min(n_a, n_b)} cities on one side; "
+                    f"with fewer than about {MIN_CLUSTERS} clusters they are unreliable.")
+        table["note"] = [n + " | " + warn[-1] if n else warn[-1] for n in table["note"]]
+    return tw, f"two-way clustered by city_a ({n_a} cities) and city_b ({n_b} cities)"

@@ -17,8 +17,12 @@ from analysis.models.result import (
     headline_numbers,
     missing_columns,
     never_crash,
+    small_sample_rule,
     tidy_table,
 )
+
+# An NB2 alpha above this means the variance is dominated by a few very large counts.
+LARGE_ALPHA = 10.0
 from analysis.models.separation import INTERCEPT, check_design
 
 
@@ -47,7 +51,7 @@ def event_counts(
     if len(y) == 0 or (y == 0).all():
         return empty_result(model, "no usable rows with events", len(df), n_rel)
     X = design_matrix(df, terms, year_effects)
-    check = check_design(X, y, min_events_per_parameter, "count")
+    check = check_design(X, y, min_events_per_parameter, "count", groups=df["relationship_id"])
     warn = cluster_warning(n_rel) + list(check.warnings)
     dropped = dict(check.dropped)
     for t in check.separation.terms:
@@ -77,8 +81,19 @@ def event_counts(
             res = sm.GLM(y, Xk, family=sm.families.Poisson()).fit(**cov)
             fit_label = "Poisson GLM, cluster-robust by relationship"
     names = list(res.params.index)
+    alpha = float(res.params["alpha"]) if "alpha" in res.params else None
+    if alpha is not None and alpha > LARGE_ALPHA:
+        warn.append(
+            f"The overdispersion is very large (alpha = {alpha:.1f}, above {LARGE_ALPHA:g}): a few relationship-years "
+            "hold most events and the rest are zeros, so one negative binomial describes neither well; a hurdle "
+            "model (whether there is any event, then how many) would separate the two."
+        )
+    n_event_rel = check.n_event_relationships or 0
+    small = small_sample_rule(n_event_rel, "with any event")
+    warn += small
     table = tidy_table(model, names, res.params.to_numpy(), res.bse.to_numpy(), np.asarray(res.pvalues), ci_level,
-                       len(df), n_rel, fit_label, warn, dropped=dropped)
+                       len(df), n_rel, fit_label, warn, dropped=dropped, inference=not small)
     numbers = headline_numbers(table, warn, fit_label, events_per_parameter=check.events_per_parameter,
-                               dropped=dropped, ratio="incidence rate ratio")
+                               dropped=dropped, ratio="incidence rate ratio", alpha=alpha,
+                               n_relationships_with_events=n_event_rel, descriptive=bool(small))
     return ModelResult(model, table, warn, numbers, fit_label)

@@ -17,6 +17,7 @@ from statsmodels.stats.proportion import proportion_confint
 from analysis.models.result import ACTIVITY_TERMS
 from analysis.models.separation import INTERCEPT
 from analysis.sim import simulate
+from analysis.sim.heterogeneity import activity_offsets
 
 # The planted effects and the generative core are those of analysis.sim.simulate, so power
 # is computed for exactly the process the recovery tests check.
@@ -50,12 +51,15 @@ def simulate_activity_panel(
     first_year = last_year - n_years + 1
     n_blocks = max(1, -(-len(rel) // simulate.BLOCK_SIZE))
     children = np.random.SeedSequence([seed, 1]).spawn(n_blocks)  # as simulate.iter_event_blocks
+    offsets = activity_offsets(rel, cities, seed, rates)  # relationship/city heterogeneity (zero by default)
+    heterogeneous = bool(np.any(offsets != 0))
     drivers, log_km, intl = [], [], []
     for k in range(n_blocks):
         block = rel.iloc[k * simulate.BLOCK_SIZE:(k + 1) * simulate.BLOCK_SIZE].reset_index(drop=True)
         lk, it = simulate.relationship_terms(block, cities)
+        off = offsets[k * simulate.BLOCK_SIZE:(k + 1) * simulate.BLOCK_SIZE] if heterogeneous else None
         yrs = simulate.driver_years(block, lk, it, first_year, last_year, effects, rates,
-                                    np.random.default_rng(children[k]))
+                                    np.random.default_rng(children[k]), off)
         drivers.append(yrs.assign(rel=yrs["rel"] + k * simulate.BLOCK_SIZE))
         log_km.append(np.asarray(lk, dtype=float))
         intl.append(np.asarray(it, dtype=float))

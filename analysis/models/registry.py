@@ -10,8 +10,11 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from analysis.models.binary import activity_logit
+from analysis.models.binary import activity_logit_pooled
 from analysis.models.counts import event_counts
+from analysis.models.dynamic import activity_logit
+from analysis.models.hurdle import event_hurdle
+from analysis.models.observed import observed_rows, with_observation
 from analysis.models.result import ModelResult
 from analysis.models.status import reported_status
 from analysis.models.survival import time_to_dormancy
@@ -47,14 +50,34 @@ REGISTRY: dict[str, ModelSpec] = {spec.name: spec for spec in (
         "activity_logit",
         lambda panel, rel, o: activity_logit(panel, year_effects=o.get("year_effects", False),
                                              penalty=o.get("penalty", "firth"), **_common(o)),
-        "Is a relationship active in a year? Logit", ODDS, "the odds of an active year",
-        ("term", "label", "estimate", "ratio", "ratio_ci_low", "ratio_ci_high", "p", "se", "se_twoway", "p_twoway"),
+        "Is a relationship active in a year? Dynamic random-effects logit", ODDS, "the odds of an active year",
+        ("term", "label", "estimate", "ratio", "ratio_ci_low", "ratio_ci_high", "p", "se", "se_cluster",
+         "ape", "ape_ci_low", "ape_ci_high"),
         description=(
             "The default model: `active ~ leader_visit_lag + exchange_lag + cooperation_lag + log_distance + age + "
-            "international` (plus year effects when `year_effects` is true). Odds ratios above 1 mean the term goes "
-            "with a higher chance of an active year. Standard errors are clustered by relationship; the `*_twoway` "
-            "columns of the saved table cluster two-way by both cities, because relationships that share a city are "
-            "not independent."
+            "international` (plus year effects when `year_effects` is true) with a normal relationship effect whose "
+            "mean depends on whether the relationship was active in its first observed year (`active_first`) and on "
+            "its mean age (Wooldridge 2005), integrated by Gauss-Hermite quadrature. It asks what keeps a given "
+            "relationship active, not which relationships are always active: persistent differences go to the "
+            "relationship effect (its SD is `sigma_relationship`), not to last year's events. Odds ratios above 1 "
+            "mean the term goes with a higher chance of an active year; `ape` is the average partial effect, the "
+            "change in the probability of an active year. Standard errors are dyadic-robust (relationships that "
+            "share a city may be correlated); `se_cluster` clusters by relationship only. When the data are too "
+            "few for a random effect the pooled penalised logit is shown instead, and every row says so."
+        ),
+    ),
+    ModelSpec(
+        "activity_logit_pooled",
+        lambda panel, rel, o: activity_logit_pooled(panel, year_effects=o.get("year_effects", False),
+                                                    penalty=o.get("penalty", "firth"), **_common(o)),
+        "Is a relationship active in a year? Pooled logit", ODDS, "the odds of an active year",
+        ("term", "label", "estimate", "ratio", "ratio_ci_low", "ratio_ci_high", "p", "se", "se_cluster",
+         "se_twoway", "ape", "ape_ci_low", "ape_ci_high"),
+        description=(
+            "The same terms without a relationship effect. Because last year's events happen only in active years, "
+            "this model credits the drivers with whatever makes some relationships persistently more active; read "
+            "it beside the default, as the comparison referees ask for. `se` is dyadic-robust; `se_cluster` "
+            "clusters by relationship and `se_twoway` two-way by both cities."
         ),
     ),
     ModelSpec(
@@ -64,30 +87,55 @@ REGISTRY: dict[str, ModelSpec] = {spec.name: spec for spec in (
         description=(
             "A negative binomial model of the number of events per year on the same drivers; ratios are "
             "incidence-rate ratios. Terms whose estimates would be infinite (for instance a driver never followed "
-            "by any event) are dropped with a note."
+            "by any event) are dropped with a note. An overdispersion alpha above 10 is warned about: then a few "
+            "busy years and many empty ones are better read in the hurdle model below."
+        ),
+    ),
+    ModelSpec(
+        "event_hurdle",
+        lambda panel, rel, o: event_hurdle(panel, year_effects=o.get("year_effects", False),
+                                           penalty=o.get("penalty", "firth"), **_common(o)),
+        "How many events a relationship has in a year: hurdle model", None,
+        "the log-odds of any event (`any:` terms) or the log expected number of events in a year with some "
+        "(`count:` terms)",
+        ("term", "label", "part", "estimate", "ratio", "ratio_ci_low", "ratio_ci_high", "p", "se"),
+        description=(
+            "The counts in two parts, beside the negative binomial: a logit for whether a relationship has any "
+            "event in a year (`any:` terms, whose `ratio` is an odds ratio; Firth when the events are too few "
+            "or separated) and a zero-truncated negative binomial for how many events a year with some has "
+            "(`count:` terms, whose `ratio` is a rate ratio; `count:alpha` its overdispersion; a zero-truncated "
+            "Poisson when the counts are no more dispersed than that). A single negative binomial forced to describe both the many zero years and "
+            "the few busy ones shows a huge alpha; the hurdle separates them. Standard errors are clustered by "
+            "relationship."
         ),
     ),
     ModelSpec(
         "time_to_dormancy",
         lambda panel, rel, o: time_to_dormancy(panel, dormancy_years=o.get("dormancy_years", 3), **_common(o)),
-        "Time until a relationship falls dormant: Cox model", HAZARD, "the risk of falling dormant",
+        "Time until a relationship falls dormant: discrete-time hazard", HAZARD, "the risk of falling dormant",
         description=(
-            "A Cox model (statsmodels `PHReg`) of the time until a relationship falls silent for `dormancy_years` "
-            "years. Rows are relationship-years at risk (counting-process form): a silence can begin only after a "
-            "year with events, so the drivers describe that last active year. The time scale is the relationship's "
-            "age. Hazard ratios below 1 mean the driver delays dormancy."
+            "A discrete-time hazard model (complementary log-log GLM) of the year a relationship starts a silence "
+            "of at least `dormancy_years` years. Rows are the relationship-years at risk, each relationship once a "
+            "year: a silence can begin only after a year with events, so the drivers describe that last active "
+            "year; rows after the onset are not at risk. The baseline hazard is a function of duration (log of 1 + "
+            "years since establishment). Because years are grouped time, exp(coefficient) is the hazard ratio of "
+            "the grouped-time proportional hazards model (the hazard ratio of an underlying continuous-time "
+            "proportional hazards model). Hazard ratios below 1 mean the driver delays dormancy. Standard errors "
+            "are dyadic-robust (relationships sharing a city may be correlated)."
         ),
     ),
     ModelSpec(
         "within_relationship",
         lambda panel, rel, o: within_relationship(panel, **_common(o)),
-        "Active and inactive years within a relationship: conditional logit", ODDS, "the odds of an active year",
+        "Active and inactive years within a relationship: conditional logit (descriptive)", ODDS,
+        "the odds of an active year",
         description=(
-            "A conditional (fixed-effects) logit compares each relationship's active and inactive years with each "
-            "other, so what never changes within a relationship (distance, kind, partner abroad) drops out, and "
-            "only relationships that switch between active and inactive years identify it. Lagged drivers depend "
-            "on earlier activity, so in short panels these estimates lean towards zero; read them beside the "
-            "pooled model, not instead of it."
+            "Descriptive, not inference. A conditional (fixed-effects) logit compares each relationship's active and "
+            "inactive years with each other, so what never changes within a relationship drops out, and only "
+            "relationships that switch between active and inactive years identify it. The lagged drivers add up to "
+            "last year's activity, so within a relationship they depend on earlier shocks and the estimates are "
+            "biased in short panels (about half the true size in the project's simulator). The table therefore has "
+            "no standard errors, intervals or p-values; the dynamic model answers the question it was meant for."
         ),
     ),
     ModelSpec(
@@ -124,9 +172,11 @@ def fit_all(panel: pd.DataFrame, relationships: pd.DataFrame | None = None, **op
     """Every registered model, in registry order, keyed by its numbers.json key.
 
     ``options`` are run parameters (``FIT_OPTIONS``); an unknown name is refused rather than
-    silently ignored, so a misspelt option cannot fall back to a default unnoticed.
+    silently ignored, so a misspelt option cannot fall back to a default unnoticed. Every model
+    sees the observed relationship-years only; each result says how many were left out.
     """
     unknown = sorted(set(options) - set(FIT_OPTIONS))
     if unknown:
         raise TypeError(f"fit_all: unknown option(s) {', '.join(unknown)}; known: {', '.join(FIT_OPTIONS)}")
-    return {name: spec.fit(panel, relationships, options) for name, spec in REGISTRY.items()}
+    rows, observation = observed_rows(panel)
+    return {name: with_observation(spec.fit(rows, relationships, options), observation) for name, spec in REGISTRY.items()}

@@ -26,6 +26,7 @@ LABELS = {
     "age": "years since the relationship was established",
     "international": "international (city abroad)",
     "active_lag": "active last year",
+    "log_duration": "duration (log 1 + years since established)",
     "alpha": "overdispersion (negative binomial alpha)",
     "leader_visit_share": "share of years with a top-leader visit",
     "exchange_mean": "other exchanges per year (log 1 + mean count)",
@@ -39,6 +40,8 @@ TABLE_COLUMNS = [
 
 # Below this many clusters, cluster-robust standard errors are too small.
 MIN_CLUSTERS = 50
+# Below this many relationships contributing variation a model is descriptive (no p-values or intervals).
+MIN_VARYING_RELATIONSHIPS = 20
 # A maximum-likelihood coefficient beyond this (log scale) signals a diverging fit.
 DIVERGING_COEF = 10.0
 
@@ -69,6 +72,9 @@ def label(term: str) -> str:
     """Plain-English label of a model term (year dummies ``year[YYYY]`` become ``year YYYY``)."""
     if term.startswith("year[") and term.endswith("]"):
         return f"year {term[5:-1]}"
+    for prefix, words in (("any:", "any event"), ("count:", "how many")):  # the two parts of a hurdle model
+        if term.startswith(prefix):
+            return f"{words}: {label(term[len(prefix):])}"
     return LABELS.get(term, term.replace("_", " "))
 
 
@@ -135,6 +141,19 @@ def cluster_warning(n_clusters: int, what: str = "relationships") -> list[str]:
     return []
 
 
+def small_sample_rule(n_varying: int, what: str) -> list[str]:
+    """The warning that makes a model descriptive when fewer than ``MIN_VARYING_RELATIONSHIPS``
+    relationships contribute variation (``what`` says which, e.g. "with any event"), else none.
+
+    Cluster-robust (and dyadic) standard errors from so few clusters are too small and their
+    t-statistics far from normal, so such a model gets no p-values or intervals."""
+    if n_varying < MIN_VARYING_RELATIONSHIPS:
+        return [f"Descriptive only: {n_varying} relationship(s) {what} contribute variation, fewer than "
+                f"{MIN_VARYING_RELATIONSHIPS}; cluster-robust standard errors from so few clusters are unreliable, "
+                "so no standard errors, intervals or p-values are shown."]
+    return []
+
+
 def tidy_table(
     model: str,
     terms: list[str],
@@ -150,13 +169,23 @@ def tidy_table(
     term_notes: dict[str, str] | None = None,
     dropped: dict[str, str] | None = None,
     no_ratio: tuple[str, ...] = ("alpha",),
+    inference: bool = True,
+    ci: np.ndarray | None = None,
 ) -> pd.DataFrame:
-    """The tidy table; dropped terms appear as rows without estimates."""
+    """The tidy table; dropped terms appear as rows without estimates.
+
+    ``inference=False`` (a descriptive model: see :func:`small_sample_rule`) keeps the
+    estimates and ratios but leaves SE, intervals and p-values empty. ``ci`` (k x 2, e.g.
+    profile likelihood intervals) replaces the Wald intervals estimate +- z SE."""
     term_notes = term_notes or {}
     z = z_value(ci_level)
+    if not inference:
+        se = np.full(len(params), np.nan)
+        p = np.full(len(params), np.nan)
     rows = []
-    for t, b, s, pv in zip(terms, params, se, p):
-        lo, hi = b - z * s, b + z * s
+    if ci is None or not inference:
+        ci = np.column_stack([np.asarray(params) - z * np.asarray(se), np.asarray(params) + z * np.asarray(se)])
+    for t, b, s, pv, (lo, hi) in zip(terms, params, se, p, np.asarray(ci, dtype=float)):
         r = ratio and t not in no_ratio
         rows.append(
             dict(term=t, estimate=b, se=s, ci_low=lo, ci_high=hi, p=pv,

@@ -51,14 +51,23 @@ class DesignCheck:
     n_parameters: int  # estimated slopes, intercept excluded
     min_events_per_parameter: int
     warnings: list[str] = field(default_factory=list)
+    # relationships with an event (the rarer outcome, or any non-zero count); None without groups
+    n_event_relationships: int | None = None
 
     @property
     def events_per_parameter(self) -> float:
         return self.n_events / self.n_parameters if self.n_parameters else float("inf")
 
     @property
+    def relationships_per_parameter(self) -> float:
+        """Events counted in relationships (one per relationship however many years it has)."""
+        if self.n_event_relationships is None or not self.n_parameters:
+            return float("inf")
+        return self.n_event_relationships / self.n_parameters
+
+    @property
     def too_few_events(self) -> bool:
-        return self.events_per_parameter < self.min_events_per_parameter
+        return min(self.events_per_parameter, self.relationships_per_parameter) < self.min_events_per_parameter
 
     @property
     def needs_penalty(self) -> bool:
@@ -179,12 +188,15 @@ def check_design(
     min_events_per_parameter: int = 10,
     outcome: str = "binary",
     intercept: str = INTERCEPT,
+    groups: np.ndarray | pd.Series | None = None,
 ) -> DesignCheck:
     """Everything that limits what ``y ~ X`` can say, with plain-English warnings.
 
     ``outcome`` is "binary" (logit: events are the rarer outcome) or "count"
     (events are the non-zero counts). Unidentified terms are listed in ``dropped``
-    and excluded before separation is looked for.
+    and excluded before separation is looked for. With ``groups`` (the relationship of
+    each row) events are also counted in relationships: years of one relationship are not
+    independent events, so the rule needs enough of both.
     """
     y = np.asarray(y, dtype=float)
     dropped = unidentified_terms(X, intercept)
@@ -202,7 +214,16 @@ def check_design(
     else:
         raise ValueError(f"outcome must be 'binary' or 'count', not {outcome!r}")
     n_parameters = len([c for c in kept if c != intercept])
-    check = DesignCheck(kept, dropped, separation, len(y), n_events, n_parameters, min_events_per_parameter, warnings)
+    n_event_rel = None
+    if groups is not None:
+        g = np.asarray(groups)
+        if outcome == "binary":
+            rare = 1.0 if (y == 1).sum() <= (y == 0).sum() else 0.0
+            n_event_rel = len(set(g[y == rare]))
+        else:
+            n_event_rel = len(set(g[y > 0]))
+    check = DesignCheck(kept, dropped, separation, len(y), n_events, n_parameters, min_events_per_parameter, warnings,
+                        n_event_rel)
     if separation.kind == "complete":
         warnings.append(
             "Complete separation: the drivers predict the outcome perfectly, so maximum-likelihood "
@@ -213,10 +234,16 @@ def check_design(
             "Quasi-complete separation: for some terms the outcome never varies in part of the data, "
             f"so their maximum-likelihood estimates are infinite (terms involved: {', '.join(separation.terms)})."
         )
-    if n_parameters and check.too_few_events:
+    if n_parameters and check.events_per_parameter < min_events_per_parameter:
         warnings.append(
             f"Too few events per parameter: {n_events} {event_word} for {n_parameters} parameters "
             f"({check.events_per_parameter:.1f} per parameter, below the {min_events_per_parameter} required); "
             "estimates are imprecise and biased away from zero."
+        )
+    elif n_parameters and check.too_few_events:
+        warnings.append(
+            f"Too few events per parameter counted in relationships: {n_event_rel} relationships with {event_word} "
+            f"for {n_parameters} parameters ({check.relationships_per_parameter:.1f} per parameter, below the "
+            f"{min_events_per_parameter} required); estimates are imprecise and biased away from zero."
         )
     return check

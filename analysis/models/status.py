@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.models.binary import fit_binary
+from analysis.models.binary import binary_ape, fit_binary
+from analysis.models.partial_effects import ape_numbers, with_ape
 from analysis.models.result import (
     ModelResult,
     design_matrix,
@@ -27,7 +28,7 @@ def status_features(panel: pd.DataFrame, relationships: pd.DataFrame) -> pd.Data
 
     ``reported_active`` is 1 for status ``active`` and 0 for dormant/suspended/ended
     (``unknown`` and blanks are left out). The drivers are summarised over the panel
-    years up to ``status_as_of`` (all years when it is blank): share of years with a
+    observed years up to ``status_as_of`` (all years when it is blank): share of years with a
     top-leader visit, with an agreement or project, and log(1 + mean yearly count of
     other exchanges).
     """
@@ -38,6 +39,8 @@ def status_features(panel: pd.DataFrame, relationships: pd.DataFrame) -> pd.Data
         rel["status_as_of"] = np.nan
     rel["status_as_of"] = pd.to_numeric(rel["status_as_of"], errors="coerce")
     df = panel.merge(rel[["relationship_id", "status_as_of"]], on="relationship_id")
+    if "observed" in df:  # the observed years only: a year no source watched says nothing
+        df = df[df["observed"].astype(bool)]
     df = df[df["status_as_of"].isna() | (df["year"] <= df["status_as_of"])]
     g = df.groupby("relationship_id")
     feats = pd.DataFrame({
@@ -90,8 +93,10 @@ def reported_status(
         return empty_result(model, fit, len(feats), len(feats))
     warn = warn + fit.warnings
     table = tidy_table(model, fit.terms, fit.params, fit.se, fit.p, ci_level, len(feats), len(feats), fit.fit, warn,
+                       ci=fit.ci,
                        term_notes=fit.term_notes, dropped=fit.dropped)
+    table = with_ape(table, binary_ape(X, fit, fit.cov, ci_level))  # delta method with the HC1 (or penalised) covariance
     numbers = headline_numbers(table, warn, fit.fit, penalised=fit.penalised, events_per_parameter=fit.events_per_parameter,
-                               separation=fit.separation, dropped=fit.dropped,
+                               separation=fit.separation, dropped=fit.dropped, ape=ape_numbers(table),
                                n_reported_active=int(y.sum()), n_reported_inactive=int(len(y) - y.sum()))
     return ModelResult(model, table, warn, numbers, fit.fit)

@@ -30,8 +30,11 @@ def support_summary(panel: pd.DataFrame, results: dict[str, ModelResult], min_ev
             bits.append(f"{epp:.1f} events per parameter")
         if n.get("dropped"):
             bits.append("not estimable: " + ", ".join(n["dropped"]))
+        if n.get("descriptive"):
+            bits.append("descriptive only (no standard errors, intervals or p-values)")
         lines.append(f"- **{name}**: " + "; ".join(bits) + f" ({len(r.warnings)} warning(s)).")
-        if n.get("penalised") or n.get("dropped") or (epp is not None and epp < min_events_per_parameter):
+        if (n.get("penalised") or n.get("dropped") or n.get("descriptive")
+                or (epp is not None and epp < min_events_per_parameter)):
             trouble.append(name)
     lines.append("")
     main = results.get("activity_logit")

@@ -28,7 +28,11 @@ def transitions(panel: pd.DataFrame, ci_level: float = 0.95, n_boot: int = 1000,
     if missing := missing_columns(panel, ["active", "relationship_id", "year"]):
         return empty_result(model, f"the panel lacks column(s) {', '.join(missing)}")
     df = panel.sort_values(["relationship_id", "year"])
-    prev = df["active_lag"] if "active_lag" in df else df.groupby("relationship_id")["active"].shift()
+    if "active_lag" in df:  # missing after an unobserved year: only consecutive observed years pair up
+        prev = df["active_lag"]
+    else:
+        g = df.groupby("relationship_id")
+        prev = g["active"].shift().where(g["year"].shift() == df["year"] - 1)
     df = df.assign(prev=prev).dropna(subset=["prev", "active"])
     n_rel = int(df["relationship_id"].nunique())
     if df.empty:

@@ -1,4 +1,5 @@
-"""Within relationships: the conditional (fixed-effects) logit of active years."""
+"""Within relationships: the conditional (fixed-effects) logit of active years, a descriptive check
+(no standard errors, intervals or p-values: biased in short panels, see ``DESCRIPTIVE_NOTE``)."""
 
 from __future__ import annotations
 
@@ -6,14 +7,12 @@ import warnings as pywarnings
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 from statsmodels.discrete.conditional_models import ConditionalLogit
 
 from analysis.models.result import (
     DIVERGING_COEF,
     DRIVERS,
     ModelResult,
-    cluster_warning,
     empty_result,
     headline_numbers,
     missing_columns,
@@ -22,12 +21,12 @@ from analysis.models.result import (
 )
 from analysis.models.separation import unidentified_terms
 
-
-def _conditional_logit_robust_cov(model: ConditionalLogit, params: np.ndarray) -> np.ndarray:
-    """Sandwich covariance with one score per relationship (the conditioning groups)."""
-    bread = np.linalg.pinv(-model.hessian(params))
-    scores = np.array([model.score_grp(g, params) for g in range(len(model._endog_grp))])
-    return bread @ (scores.T @ scores) @ bread
+DESCRIPTIVE_NOTE = (
+    "Descriptive check, not inference: the lagged drivers add up to last year's activity (a year with a visit, "
+    "exchange or project is an active year), so within a relationship they depend on its earlier shocks and the "
+    "conditional logit is biased in short panels (in the project's simulator its driver estimates come out about "
+    "half their true size). No standard errors, intervals or p-values are given; read the dynamic model for tests."
+)
 
 
 @never_crash("within_relationship")
@@ -41,9 +40,11 @@ def within_relationship(
 
     Compares a relationship's active and inactive years with each other, so anything
     constant within a relationship (distance, international, kind) drops out. Only
-    relationships that switch between active and inactive years identify it. The
-    lagged outcome is left out: with relationship effects it would be biased (Nickell).
-    Standard errors are robust with one score per relationship.
+    relationships that switch between active and inactive years identify it. It is a
+    descriptive check only: leaving the lagged outcome out does not avoid the short-panel
+    bias, because the lagged drivers add up to it (see ``DESCRIPTIVE_NOTE`` and the test
+    on simulated data), so the table carries estimates and odds ratios without standard
+    errors, intervals or p-values.
     """
     model = "within_relationship"
     terms = list(terms or DRIVERS + ["age"])
@@ -65,7 +66,7 @@ def within_relationship(
     dropped = {t: (why if "single value" not in why else "does not vary within any relationship") for t, why in dropped.items()}
     kept = [t for t in terms if t not in dropped]
     ident = f"Identified by {n_rel} of {n_total} relationships (those that switch between active and inactive years)."
-    warn = [ident] + cluster_warning(n_rel, "switching relationships")
+    warn = [DESCRIPTIVE_NOTE, ident]
     warn += [f"'{t}' cannot be estimated: it {why}; dropped." for t, why in dropped.items()]
     y = df["active"].to_numpy(dtype=float)
     n_events = int(min((y == 1).sum(), (y == 0).sum()))
@@ -86,7 +87,6 @@ def within_relationship(
             pywarnings.simplefilter("ignore")
             cl = ConditionalLogit(y, X[kept].to_numpy(), groups=groups)
             params = np.asarray(cl.fit(method="bfgs", maxiter=1000).params)
-            cov = _conditional_logit_robust_cov(cl, params)
             # Newton step still to go: a settled fit has essentially none left.
             remaining = np.abs(np.linalg.pinv(-cl.hessian(params)) @ cl.score(params)).max()
         diverging = [t for t, b in zip(kept, params) if abs(b) > DIVERGING_COEF]
@@ -99,12 +99,10 @@ def within_relationship(
         kept = [t for t in kept if t not in diverging]
     if not remaining < 1e-3:
         warn.append("The conditional likelihood did not settle; these estimates are not reliable.")
-    se = np.sqrt(np.clip(np.diag(cov), 0, None))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = 2 * stats.norm.sf(np.abs(params / se))
-    fit_label = "conditional logit (relationship fixed effects), robust SEs by relationship"
-    table = tidy_table(model, kept, params, se, p, ci_level, len(df), n_rel, fit_label, warn, term_notes=notes,
-                       dropped=dropped)
+    nan = np.full(len(kept), np.nan)
+    fit_label = "conditional logit (relationship fixed effects), descriptive: no SEs, intervals or p-values"
+    table = tidy_table(model, kept, params, nan, nan, ci_level, len(df), n_rel, fit_label, warn, term_notes=notes,
+                       dropped=dropped, inference=False)
     numbers = headline_numbers(table, warn, fit_label, n_relationships_total=n_total, events_per_parameter=epp,
-                               dropped=dropped)
+                               dropped=dropped, descriptive=True)
     return ModelResult(model, table, warn, numbers, fit_label)

@@ -37,8 +37,11 @@ def normalise_events(ev: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def panel_pandas(ev: pd.DataFrame, rel: pd.DataFrame, cty: pd.DataFrame, options: PanelOptions, plan: Plan) -> pd.DataFrame:
-    """The same panel as the SQL, in plain vectorised pandas (no loop over relationships)."""
+def panel_pandas(ev: pd.DataFrame, rel: pd.DataFrame, cty: pd.DataFrame, options: PanelOptions, plan: Plan,
+                 obs: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The same panel as the SQL, in plain vectorised pandas (no loop over relationships);
+    ``obs``: the watched relationship-years (``relationship_id, year``) when ``plan.windows``."""
+    obs = pd.DataFrame({"relationship_id": [], "year": []}) if obs is None else obs
     ev = ev[ev["year"] <= plan.end_year]
     rid = ev["relationship_id"]
     rid = rid.where(rid.notna() & (rid != ""))
@@ -81,11 +84,13 @@ def panel_pandas(ev: pd.DataFrame, rel: pd.DataFrame, cty: pd.DataFrame, options
 
     # spine: every year from start to end of each relationship
     first_event = rel_years.groupby("relationship_id")["year"].min()
+    first_watch = obs.groupby("relationship_id")["year"].min()
     if options.start_year is not None:
         unknown_start = pd.Series(options.start_year, index=rel.index, dtype="float64")
     else:
         fallback = plan.first_data_year if plan.first_data_year is not None else plan.end_year
-        unknown_start = rel["relationship_id"].map(first_event).fillna(fallback).astype("float64")
+        ids = rel["relationship_id"]
+        unknown_start = ids.map(first_watch).astype("float64").fillna(ids.map(first_event)).fillna(fallback).astype("float64")
     spine_start = rel["established"].astype("float64").fillna(unknown_start).astype("int64").to_numpy()
     spine_end = rel["last_year"].to_numpy()
     lengths = np.clip(spine_end - spine_start + 1, 0, None)
@@ -94,24 +99,35 @@ def panel_pandas(ev: pd.DataFrame, rel: pd.DataFrame, cty: pd.DataFrame, options
     panel = rel.iloc[which].reset_index(drop=True)
     panel["spine_start"] = spine_start[which]
     panel["year"] = panel["spine_start"] + offset
+    recorded = pd.MultiIndex.from_frame(rel_years[["relationship_id", "year"]].astype({"year": "int64"}))
+    watched = pd.MultiIndex.from_frame(obs[["relationship_id", "year"]].astype({"year": "int64"}))
+    keys = pd.MultiIndex.from_frame(panel[["relationship_id", "year"]].astype({"year": "int64"}))
+    observed = keys.isin(recorded) | keys.isin(watched) | (not plan.windows)
     panel = panel.merge(rel_years, on=["relationship_id", "year"], how="left")
     for c in agg:
-        panel[c] = panel[c].fillna(0).astype("int64")
-    panel["active"] = (panel["events"] >= options.min_events).astype("int64")
+        panel[c] = panel[c].fillna(0).where(observed)  # float: NaN in unobserved years
+    panel["active"] = (panel["events"] >= options.min_events).astype("float64").where(observed)
+    panel["observed"] = observed.astype("int64")
 
     # lags: the spine is sorted and complete, so the previous row is t-1 except in the first year
     is_first = offset == 0
     for src, dst in (("leader_visit", "leader_visit_lag"), ("cooperation", "cooperation_lag"),
                      ("exchange_count", "exchange_count_lag"), ("active", "active_lag")):
         lagged = panel[src].shift(1).to_numpy(dtype="float64", copy=True)
-        lagged[is_first] = np.nan
+        lagged[is_first | ~observed] = np.nan  # nothing before the start; drivers missing when unobserved
         panel[dst] = lagged
     panel["exchange_lag"] = np.log1p(panel["exchange_count_lag"])
     active_year = pd.Series(np.where(panel["active"] == 1, panel["year"], -1))
     last_active = active_year.groupby(which).cummax().to_numpy()
     reference = np.where(last_active >= 0, last_active, panel["spine_start"])
-    panel["years_since_event"] = panel["year"] - reference
-    panel["dormant"] = (panel["years_since_event"] >= options.dormancy_years).astype("int64")
+    unobserved_year = pd.Series(np.where(observed, -1, panel["year"]))
+    last_unobserved = unobserved_year.groupby(which).cummax().to_numpy()
+    since = (panel["year"] - reference).astype("float64")
+    gap = last_unobserved > reference  # a year since the reference that no source watched
+    panel["years_since_event"] = since.where(observed & ~gap)
+    d = options.dormancy_years
+    dormant = np.where(since < d, 0.0, np.where(last_unobserved > panel["year"] - d, np.nan, 1.0))
+    panel["dormant"] = pd.Series(dormant).where(observed)
     panel["first_year"] = is_first.astype("int64")
     panel["age"] = panel["year"] - panel["established"].astype("float64").fillna(panel["spine_start"]).astype("int64")
     return panel[panel["year"] >= plan.first_row_year]

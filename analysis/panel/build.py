@@ -18,8 +18,15 @@ Choices a reader of the panel should know (also in the notebook ``10_build_panel
   ``start_year`` the rows before it are dropped, but the years before it still feed the
   lags and ``years_since_event`` of the rows kept (they are observed data).
 - Relationships without an established year start at ``start_year`` when given, else at
-  their first event year (else at the first year of the data); their ``age`` counts
-  from that start and ``established`` stays NA.
+  the first year a source watched them, else their first event year (else the first year of
+  the data); their ``age`` counts from that start and ``established`` stays NA.
+- Observation windows (``covers`` in SOURCES.yaml, ``RawData.observed_years``): a year is
+  ``observed`` when a source watched it or an event is recorded in it; with no ``covers``
+  anywhere every year is. Unobserved years keep their row with missing outcome, counts,
+  drivers, ``years_since_event`` and ``dormant``; a lag after an unobserved year is missing;
+  ``dormant`` is 1 only when the last ``dormancy_years`` years were all observed and silent,
+  missing when an unobserved year leaves it open. The columns that can be missing are
+  nullable ``Int64`` when the data declare windows, plain ``int64`` otherwise.
 - Lags (``*_lag``) are NA in a relationship's first year (``first_year == 1``): nothing
   is observed before it. Models drop those rows.
 - ``years_since_event`` counts years since the last active year (0 when active); before
@@ -38,7 +45,9 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
+from analysis.data.windows import declared
 from analysis.panel import baseline
+from analysis.panel import spark as panel_spark
 from analysis.panel import sql as panel_sql
 from analysis.panel.spec import (
     CITY_COLUMNS,
@@ -51,6 +60,7 @@ from analysis.panel.spec import (
     finalise,
     make_plan,
     prepare_cities,
+    prepare_observed,
     prepare_relationships,
     require,
 )
@@ -73,11 +83,22 @@ def build_panel(
 
     ``engine``: ``duckdb`` (default), ``spark`` (needs pyspark and Java) or ``pandas``.
     ``engine_options``: ``threads``, ``memory_limit`` (duckdb), ``spark`` (a session).
+    Observation windows: ``raw.observed_years`` when some source declares ``covers`` (a
+    ``RawData``) or when given (``PanelInputs``); otherwise every year is observed.
     """
     events = require(raw.events, EVENT_COLUMNS, "events")
     events = events[EVENT_COLUMNS]
     return _build(events, raw.relationships, raw.cities,
-                  PanelOptions(start_year, end_year, min_events, dormancy_years), engine, engine_options)
+                  PanelOptions(start_year, end_year, min_events, dormancy_years), engine, engine_options,
+                  observation_windows(raw))
+
+
+def observation_windows(raw: Any) -> pd.DataFrame | None:
+    """The relationship-years the sources watched, or None when none says (every year observed)."""
+    observed = getattr(raw, "observed_years", None)
+    if observed is None or (hasattr(raw, "sources") and not declared(raw.sources)):
+        return None
+    return observed
 
 
 def build_panel_from_files(
@@ -89,9 +110,11 @@ def build_panel_from_files(
     min_events: int = 1,
     dormancy_years: int = 3,
     engine: str = "duckdb",
+    observed_years: pd.DataFrame | None = None,
     **engine_options: Any,
 ) -> pd.DataFrame:
-    """The panel from event files (a path, glob or list; all CSV or all Parquet).
+    """The panel from event files (a path, glob or list; all CSV or all Parquet);
+    ``observed_years`` as in :class:`PanelInputs` (None: every year observed).
 
     The events' ``origin``/``destination`` must already be city ids and they need a
     ``year`` or a ``date`` column. duckdb and Spark read the files in place and only the
@@ -99,7 +122,7 @@ def build_panel_from_files(
     """
     files = panel_sql.expand_files(events_files)
     return _build(files, relationships, cities,
-                  PanelOptions(start_year, end_year, min_events, dormancy_years), engine, engine_options)
+                  PanelOptions(start_year, end_year, min_events, dormancy_years), engine, engine_options, observed_years)
 
 
 def assign_relationships(events: pd.DataFrame, relationships: pd.DataFrame, cities: pd.DataFrame) -> pd.DataFrame:
@@ -132,32 +155,35 @@ def assign_relationships(events: pd.DataFrame, relationships: pd.DataFrame, citi
 
 
 
-def _build(events, relationships, cities, options: PanelOptions, engine: str, engine_options: dict) -> pd.DataFrame:
+def _build(events, relationships, cities, options: PanelOptions, engine: str, engine_options: dict,
+           observed_years: pd.DataFrame | None = None) -> pd.DataFrame:
     options.check()
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
     require(relationships, RELATIONSHIP_COLUMNS, "relationships")
     require(cities, CITY_COLUMNS, "cities")
     cty = prepare_cities(cities)
+    windows = observed_years is not None
+    obs = prepare_observed(observed_years)
 
     if engine == "pandas":
         ev = baseline.read_events(events) if isinstance(events, list) else baseline.normalise_events(events)
         lo, hi = (int(ev["year"].min()), int(ev["year"].max())) if len(ev) else (None, None)
-        plan = make_plan(relationships, cities, options, lo, hi)
-        return finalise(baseline.panel_pandas(ev, plan.rel, cty, options, plan))
+        plan = make_plan(relationships, cities, options, lo, hi, windows)
+        return finalise(baseline.panel_pandas(ev, plan.rel, cty, options, plan, obs), windows)
 
     if engine == "duckdb":
         con = panel_sql.duckdb_connection(engine_options.get("threads"), engine_options.get("memory_limit"))
         try:
             panel_sql.register_events_duckdb(con, events)
-            plan = make_plan(relationships, cities, options, *panel_sql.year_range_duckdb(con))
-            panel_sql.register_tables_duckdb(con, plan.rel, cty, plan.years)
-            return finalise(panel_sql.run_duckdb(con, plan.sql))
+            plan = make_plan(relationships, cities, options, *panel_sql.year_range_duckdb(con), windows)
+            panel_sql.register_tables_duckdb(con, plan.rel, cty, plan.years, obs)
+            return finalise(panel_sql.run_duckdb(con, plan.sql), windows)
         finally:
             con.close()
 
-    spark = engine_options.get("spark") or panel_sql.spark_session()
-    panel_sql.register_events_spark(spark, events)
-    plan = make_plan(relationships, cities, options, *panel_sql.year_range_spark(spark))
-    panel_sql.register_tables_spark(spark, plan.rel, cty, plan.years)
-    return finalise(panel_sql.run_spark(spark, plan.sql))
+    spark = engine_options.get("spark") or panel_spark.spark_session()
+    panel_spark.register_events_spark(spark, events)
+    plan = make_plan(relationships, cities, options, *panel_spark.year_range_spark(spark), windows)
+    panel_spark.register_tables_spark(spark, plan.rel, cty, plan.years, obs)
+    return finalise(panel_spark.run_spark(spark, plan.sql), windows)

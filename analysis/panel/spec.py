@@ -22,11 +22,16 @@ PANEL_COLUMNS = [
     "events", "active", "leader_visit", "cooperation", "exchange_count",
     "leader_visit_lag", "cooperation_lag", "exchange_lag", "active_lag",
     "log_distance", "age", "international", "established",
-    "years_since_event", "dormant", "first_year",
+    "years_since_event", "dormant", "first_year", "observed",
 ]
 STRING_COLUMNS = ["relationship_id", "city_a", "city_b", "kind"]
 FLOAT_COLUMNS = ["leader_visit_lag", "cooperation_lag", "exchange_lag", "active_lag", "log_distance", "international"]
 INT_COLUMNS = [c for c in PANEL_COLUMNS if c not in STRING_COLUMNS + FLOAT_COLUMNS + ["established"]]
+# missing (NA) in a year no source watched; nullable ``Int64`` when the data declare windows,
+# plain ``int64`` when they do not (then every year is observed)
+UNOBSERVED_NA_COLUMNS = ["events", "active", "leader_visit", "cooperation", "exchange_count",
+                         "years_since_event", "dormant"]
+OBSERVED_COLUMNS = ["relationship_id", "year"]
 
 EVENT_COLUMNS = panel_sql.EVENT_COLUMNS
 RELATIONSHIP_COLUMNS = ["relationship_id", "city_a", "city_b", "kind", "established", "ended"]
@@ -35,11 +40,13 @@ CITY_COLUMNS = ["city_id", "prefecture_id", "lat", "lon", "country"]
 
 @dataclass(frozen=True)
 class PanelInputs:
-    """The three frames the panel reads (a ``RawData`` has the same attributes)."""
+    """The frames the panel reads (a ``RawData`` has the same attributes); ``observed_years``
+    (``relationship_id, year``): the relationship-years some source watched, None = every year."""
 
     cities: pd.DataFrame
     relationships: pd.DataFrame
     events: pd.DataFrame
+    observed_years: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +119,18 @@ def prepare_relationships(relationships: pd.DataFrame, cities: pd.DataFrame, end
     })
 
 
+def prepare_observed(observed: pd.DataFrame | None) -> pd.DataFrame:
+    """``relationship_id, year`` distinct, as plain string and int32 (empty when None)."""
+    if observed is None:
+        observed = pd.DataFrame({"relationship_id": [], "year": []})
+    require(observed, OBSERVED_COLUMNS, "observed_years")
+    out = pd.DataFrame({
+        "relationship_id": observed["relationship_id"].astype("str").to_numpy(dtype=object),
+        "year": pd.to_numeric(observed["year"]).astype("int32").to_numpy(),
+    })
+    return out.drop_duplicates().sort_values(OBSERVED_COLUMNS, kind="stable").reset_index(drop=True)
+
+
 @dataclass(frozen=True)
 class Plan:
     rel: pd.DataFrame
@@ -120,9 +139,11 @@ class Plan:
     first_row_year: int
     first_data_year: int | None
     sql: str
+    windows: bool = False  # some source declared what it watched: unwatched years are unobserved
 
 
-def make_plan(relationships, cities, options: PanelOptions, data_lo: int | None, data_hi: int | None) -> Plan:
+def make_plan(relationships, cities, options: PanelOptions, data_lo: int | None, data_hi: int | None,
+              windows: bool = False) -> Plan:
     """Resolve the year bounds (end_year defaults to the last year in the events)."""
     end_year = options.end_year if options.end_year is not None else data_hi
     if end_year is None:
@@ -138,22 +159,25 @@ def make_plan(relationships, cities, options: PanelOptions, data_lo: int | None,
     sql = panel_sql.panel_sql(
         end_year=end_year, first_row_year=int(first_row_year), min_events=int(options.min_events),
         dormancy_years=int(options.dormancy_years), start_year=options.start_year, first_data_year=first_data_year,
+        all_observed=not windows,
     )
     years = pd.DataFrame({"year": np.arange(years_lo, end_year + 1, dtype="int32")})
-    return Plan(rel, years, end_year, int(first_row_year), first_data_year, sql)
+    return Plan(rel, years, end_year, int(first_row_year), first_data_year, sql, windows)
 
 
 PANEL_DTYPES = {**{c: "str" for c in STRING_COLUMNS}, **{c: "int64" for c in INT_COLUMNS},
                 **{c: "float64" for c in FLOAT_COLUMNS}, "established": "Int64"}
 
 
-def finalise(df: pd.DataFrame) -> pd.DataFrame:
-    """Fixed columns, dtypes and row order, whatever the engine."""
+def finalise(df: pd.DataFrame, windows: bool = False) -> pd.DataFrame:
+    """Fixed columns, dtypes and row order, whatever the engine (``windows``: the columns that are
+    missing in unobserved years are nullable ``Int64``)."""
     out = df[PANEL_COLUMNS].reset_index(drop=True)
     for c in INT_COLUMNS + FLOAT_COLUMNS + ["established"]:
         if out[c].dtype == object:  # Spark rows come back as Python objects
             out[c] = pd.to_numeric(out[c])
-    out = out.astype(PANEL_DTYPES)
+    dtypes = PANEL_DTYPES | ({c: "Int64" for c in UNOBSERVED_NA_COLUMNS} if windows else {})
+    out = out.astype(dtypes)
     if not is_sorted(out):
         out = out.sort_values(["relationship_id", "year"], kind="stable").reset_index(drop=True)
     return out

@@ -8,13 +8,15 @@ The SQL reads four views that each engine registers under the same names:
   (``relationship_id, city_a, city_b, kind, established, last_year, pair_lo, pair_hi,
   log_distance, international``);
 - ``cty``: ``city_id, prefecture_id``;
-- ``yrs``: one row per calendar year the panel can span (``year``).
+- ``yrs``: one row per calendar year the panel can span (``year``);
+- ``obs``: the relationship-years some source watched (``relationship_id, year``; empty
+  when no source declares windows, and then ``__ALL_OBSERVED__`` is 1).
 
 Portability rules kept here: no engine-specific functions (``LN(1 + x)`` instead of
 ``log1p``; no ``generate_series``: years come from the ``yrs`` table), no quoted
 identifiers, explicit casts to ``INT``/``BIGINT``/``DOUBLE``/``STRING``, parameters as
 integer literals. Only the view registration differs between :func:`run_duckdb` and
-:func:`run_spark`.
+:func:`analysis.panel.spark.run_spark`.
 """
 
 from __future__ import annotations
@@ -93,30 +95,51 @@ rel_years AS (
 first_event AS (
   SELECT relationship_id, MIN(year) AS first_event_year FROM rel_years GROUP BY relationship_id
 ),
+watched AS (
+  SELECT DISTINCT CAST(o.relationship_id AS STRING) AS relationship_id, CAST(o.year AS INT) AS year FROM obs o
+),
+first_watch AS (
+  SELECT relationship_id, MIN(year) AS first_watch_year FROM watched GROUP BY relationship_id
+),
 bounds AS (
   SELECT r.rel_no, r.relationship_id,
     CAST(COALESCE(r.established, __UNKNOWN_START__) AS INT) AS spine_start,
     CAST(r.last_year AS INT) AS spine_end
   FROM rel r
   LEFT JOIN first_event f ON f.relationship_id = r.relationship_id
+  LEFT JOIN first_watch w ON w.relationship_id = r.relationship_id
 ),
-filled AS (
-  -- every year from start to end, with or without events (zero years); kept narrow
-  -- (integer keys, no strings) because the window below sorts every column it carries
+spine AS (
+  -- every year from start to end; observed when watched or when an event is recorded in it
   SELECT b.rel_no, b.spine_start, y.year AS year,
-    COALESCE(a.events, 0) AS events,
-    COALESCE(a.leader_visit, 0) AS leader_visit,
-    COALESCE(a.cooperation, 0) AS cooperation,
-    COALESCE(a.exchange_count, 0) AS exchange_count,
-    CASE WHEN COALESCE(a.events, 0) >= __MIN_EVENTS__ THEN 1 ELSE 0 END AS active
+    CASE WHEN __ALL_OBSERVED__ = 1 OR a.relationship_id IS NOT NULL OR w.relationship_id IS NOT NULL
+      THEN 1 ELSE 0 END AS observed,
+    a.events AS n_events, a.leader_visit AS n_leader_visit, a.cooperation AS n_cooperation,
+    a.exchange_count AS n_exchange_count
   FROM bounds b
   JOIN yrs y ON y.year >= b.spine_start AND y.year <= b.spine_end
   LEFT JOIN rel_years a ON a.relationship_id = b.relationship_id AND a.year = y.year
+  LEFT JOIN watched w ON w.relationship_id = b.relationship_id AND w.year = y.year
+),
+filled AS (
+  -- observed years without events are zero years; unobserved years stay NULL. Kept narrow
+  -- (integer keys, no strings) because the window below sorts every column it carries
+  SELECT s.rel_no, s.spine_start, s.year, s.observed,
+    CASE WHEN s.observed = 1 THEN COALESCE(s.n_events, 0) END AS events,
+    CASE WHEN s.observed = 1 THEN COALESCE(s.n_leader_visit, 0) END AS leader_visit,
+    CASE WHEN s.observed = 1 THEN COALESCE(s.n_cooperation, 0) END AS cooperation,
+    CASE WHEN s.observed = 1 THEN COALESCE(s.n_exchange_count, 0) END AS exchange_count,
+    CASE WHEN s.observed = 1 THEN (CASE WHEN COALESCE(s.n_events, 0) >= __MIN_EVENTS__ THEN 1 ELSE 0 END) END AS active
+  FROM spine s
 ),
 lagged AS (
-  -- the spine has every year, so the previous row is year t-1; NULL in the first year
-  SELECT f.rel_no, f.spine_start, f.year, f.events, f.leader_visit, f.cooperation,
+  -- the spine has every year, so the previous row is year t-1; NULL in the first year and
+  -- after an unobserved year
+  SELECT f.rel_no, f.spine_start, f.year, f.observed, f.events, f.leader_visit, f.cooperation,
     f.exchange_count, f.active,
+    MAX(CASE WHEN f.observed = 0 THEN f.year END) OVER (
+      PARTITION BY f.rel_no ORDER BY f.year
+      ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS last_unobserved_year,
     LAG(f.leader_visit) OVER (PARTITION BY f.rel_no ORDER BY f.year) AS leader_visit_lag,
     LAG(f.cooperation) OVER (PARTITION BY f.rel_no ORDER BY f.year) AS cooperation_lag,
     LAG(f.exchange_count) OVER (PARTITION BY f.rel_no ORDER BY f.year) AS exchange_count_lag,
@@ -134,17 +157,27 @@ SELECT
   CAST(l.leader_visit AS BIGINT) AS leader_visit,
   CAST(l.cooperation AS BIGINT) AS cooperation,
   CAST(l.exchange_count AS BIGINT) AS exchange_count,
-  CAST(l.leader_visit_lag AS DOUBLE) AS leader_visit_lag,
-  CAST(l.cooperation_lag AS DOUBLE) AS cooperation_lag,
-  CAST(LN(1 + l.exchange_count_lag) AS DOUBLE) AS exchange_lag,
-  CAST(l.active_lag AS DOUBLE) AS active_lag,
+  -- drivers are missing in an unobserved year too (its outcome is)
+  CAST(CASE WHEN l.observed = 1 THEN l.leader_visit_lag END AS DOUBLE) AS leader_visit_lag,
+  CAST(CASE WHEN l.observed = 1 THEN l.cooperation_lag END AS DOUBLE) AS cooperation_lag,
+  CAST(CASE WHEN l.observed = 1 THEN LN(1 + l.exchange_count_lag) END AS DOUBLE) AS exchange_lag,
+  CAST(CASE WHEN l.observed = 1 THEN l.active_lag END AS DOUBLE) AS active_lag,
   CAST(r.log_distance AS DOUBLE) AS log_distance,
   CAST(l.year - COALESCE(r.established, l.spine_start) AS BIGINT) AS age,
   CAST(r.international AS DOUBLE) AS international,
   r.established AS established,
-  CAST(l.year - COALESCE(l.last_active_year, l.spine_start) AS BIGINT) AS years_since_event,
-  CASE WHEN l.year - COALESCE(l.last_active_year, l.spine_start) >= __DORMANCY_YEARS__ THEN 1 ELSE 0 END AS dormant,
-  CASE WHEN l.year = l.spine_start THEN 1 ELSE 0 END AS first_year
+  -- since the last observed active year (or the start): unknown when a year between was not observed
+  CAST(CASE WHEN l.observed = 0 THEN NULL
+    WHEN l.last_unobserved_year > COALESCE(l.last_active_year, l.spine_start) THEN NULL
+    ELSE l.year - COALESCE(l.last_active_year, l.spine_start) END AS BIGINT) AS years_since_event,
+  -- dormant: the last __DORMANCY_YEARS__ years all observed and silent; 0 when one of them was
+  -- active (or the start); unknown when none was active but one was not observed
+  CAST(CASE WHEN l.observed = 0 THEN NULL
+    WHEN l.year - COALESCE(l.last_active_year, l.spine_start) < __DORMANCY_YEARS__ THEN 0
+    WHEN l.last_unobserved_year > l.year - __DORMANCY_YEARS__ THEN NULL
+    ELSE 1 END AS BIGINT) AS dormant,
+  CASE WHEN l.year = l.spine_start THEN 1 ELSE 0 END AS first_year,
+  CAST(l.observed AS BIGINT) AS observed
 FROM lagged l
 JOIN rel r ON r.rel_no = l.rel_no
 WHERE l.year >= __FIRST_ROW_YEAR__
@@ -179,19 +212,20 @@ def panel_sql(
     dormancy_years: int,
     start_year: int | None,
     first_data_year: int | None,
+    all_observed: bool = True,
 ) -> str:
     """The panel query with its parameters as integer literals (validated ints only)."""
     for name, value in dict(end_year=end_year, first_row_year=first_row_year, min_events=min_events,
                             dormancy_years=dormancy_years).items():
         if not isinstance(value, int) or isinstance(value, bool):
             raise TypeError(f"{name} must be an int, got {value!r}")
-    # A relationship without an established year starts at start_year when given,
-    # otherwise at its first event year (or the first year of the data if it has none).
+    # A relationship without an established year starts at start_year when given, otherwise
+    # at the first year a source watched it, or its first event year (or the first year of the data).
     if start_year is not None:
         unknown_start = str(int(start_year))
     else:
         fallback = int(first_data_year) if first_data_year is not None else int(end_year)
-        unknown_start = f"COALESCE(f.first_event_year, {fallback})"
+        unknown_start = f"COALESCE(w.first_watch_year, f.first_event_year, {fallback})"
     return (
         PANEL_SQL_TEMPLATE.replace("__ENDS__", ENDS_CTE.strip())
         .replace("__MEASURES__", MEASURES.strip())
@@ -200,6 +234,7 @@ def panel_sql(
         .replace("__DORMANCY_YEARS__", str(dormancy_years))
         .replace("__UNKNOWN_START__", unknown_start)
         .replace("__FIRST_ROW_YEAR__", str(first_row_year))
+        .replace("__ALL_OBSERVED__", "1" if all_observed else "0")
     )
 
 
@@ -284,10 +319,11 @@ def register_events_duckdb(con, events: pd.DataFrame | list[str]) -> None:
         _duckdb_file_view(con, events)
 
 
-def register_tables_duckdb(con, rel: pd.DataFrame, cty: pd.DataFrame, years: pd.DataFrame) -> None:
+def register_tables_duckdb(con, rel: pd.DataFrame, cty: pd.DataFrame, years: pd.DataFrame, obs: pd.DataFrame) -> None:
     con.register("rel", rel)
     con.register("cty", cty)
     con.register("yrs", years)
+    con.register("obs", obs)
 
 
 def run_duckdb(con, sql: str) -> pd.DataFrame:
@@ -298,80 +334,3 @@ def run_duckdb(con, sql: str) -> pd.DataFrame:
 def year_range_duckdb(con) -> tuple[int | None, int | None]:
     lo, hi = con.execute(YEAR_RANGE_SQL).fetchall()[0]
     return (None if lo is None else int(lo), None if hi is None else int(hi))
-
-
-# --------------------------------------------------------------------------- spark
-
-SPARK_SCHEMAS = {
-    "rel": "rel_no INT, relationship_id STRING, city_a STRING, city_b STRING, kind STRING, established INT, "
-    "last_year INT, pair_lo STRING, pair_hi STRING, log_distance DOUBLE, international DOUBLE",
-    "cty": "city_id STRING, prefecture_id STRING",
-    "yrs": "year INT",
-    "ev_src": "year INT, origin STRING, destination STRING, kind STRING, leader_rank STRING, "
-    "count BIGINT, relationship_id STRING",
-}
-
-
-def spark_session(master: str | None = None):
-    """A Spark session (pyspark is an optional extra: ``pip install -r requirements-spark.lock``).
-
-    ``master`` defaults to ``$ANALYSIS_SPARK_MASTER`` or ``local[2]``; point it at a cluster
-    (``spark://host:7077``, ``yarn``) to run the same SQL there, or pass your own session
-    as ``build_panel(..., engine="spark", spark=session)``.
-    """
-    from pyspark.sql import SparkSession
-
-    master = master or os.environ.get("ANALYSIS_SPARK_MASTER", "local[2]")
-    return (
-        SparkSession.builder.master(master)
-        .appName("analysis-panel")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.sql.session.timeZone", "UTC")
-        .getOrCreate()
-    )
-
-
-def _plain_rows(df: pd.DataFrame, columns: list[str]) -> list[tuple]:
-    """Rows of Python scalars with None for missing: independent of pandas/pyarrow versions."""
-    out = df[columns].astype(object).where(df[columns].notna(), None)
-    return [tuple(None if v is None else (v.item() if hasattr(v, "item") else v) for v in row)
-            for row in out.itertuples(index=False, name=None)]
-
-
-def _spark_frame(spark, frame: pd.DataFrame, name: str):
-    schema = SPARK_SCHEMAS[name]
-    columns = [c.split()[0] for c in schema.split(", ")]
-    return spark.createDataFrame(_plain_rows(frame, columns), schema=schema)
-
-
-def register_events_spark(spark, events: pd.DataFrame | list[str]) -> None:
-    """Events as the temporary view ``ev_src``: a DataFrame, or Parquet/CSV files read by Spark."""
-    if isinstance(events, pd.DataFrame):
-        _spark_frame(spark, events, "ev_src").createOrReplaceTempView("ev_src")
-        return
-    fmt = file_format(events)
-    reader = spark.read.parquet(*events) if fmt == "parquet" else spark.read.option("header", True).csv(events)
-    reader.createOrReplaceTempView("ev_src_raw")
-    year = "CAST(year AS INT)" if "year" in reader.columns else "CAST(SUBSTR(CAST(date AS STRING), 1, 4) AS INT)"
-    spark.sql(
-        f"""CREATE OR REPLACE TEMPORARY VIEW ev_src AS SELECT {year} AS year, origin, destination,
-        kind, leader_rank, CAST(NULLIF(CAST(count AS STRING), '') AS BIGINT) AS count,
-        NULLIF(CAST(relationship_id AS STRING), '') AS relationship_id FROM ev_src_raw"""
-    )
-
-
-def register_tables_spark(spark, rel: pd.DataFrame, cty: pd.DataFrame, years: pd.DataFrame) -> None:
-    for name, frame in {"rel": rel, "cty": cty, "yrs": years}.items():
-        _spark_frame(spark, frame, name).createOrReplaceTempView(name)
-
-
-def year_range_spark(spark) -> tuple[int | None, int | None]:
-    row = spark.sql(YEAR_RANGE_SQL).collect()[0]
-    return (None if row["lo"] is None else int(row["lo"]), None if row["hi"] is None else int(row["hi"]))
-
-
-def run_spark(spark, sql: str) -> pd.DataFrame:
-    result = spark.sql(sql)
-    rows = [r.asDict() for r in result.collect()]
-    return pd.DataFrame(rows, columns=result.columns)

@@ -266,6 +266,10 @@ def _render(job: Job, executed: Path, paths: ProjectPaths) -> None:
     if job.spec.html:
         target = paths.out_dir / job.spec.html.format(year=job.year)
         render_notebook_html(executed, target, hide_code=True)
+        if job.spec.report:  # the Word report beside the HTML one, from the same executed notebook
+            from analysis.pipeline.docx import render_notebook_docx
+
+            render_notebook_docx(executed, target.with_suffix(".docx"))
 
 
 def clean_outputs(paths: ProjectPaths) -> None:

@@ -14,17 +14,18 @@ PAGE_WIDTH_IN = 7.4  # a double-column figure as saved (tight bounding box), whi
 
 
 def figure_files(figures_dir: str | Path) -> list[Path]:
-    """PNG figures in reading order: registered figures in registry order, then any other alphabetically."""
+    """PNG figures in reading order: registered figures in registry order, then any other alphabetically.
+    Per-year figures (``<name>_<YYYY>``) belong to the year pages and are left out."""
     pngs = {p.stem: p for p in Path(figures_dir).glob("*.png")}
-    known = [pngs[name] for name in registry.FIGURES if name in pngs]
-    return known + [pngs[name] for name in sorted(pngs) if registry.get(name) is None]
+    known = [pngs[name] for name, spec in registry.FIGURES.items() if name in pngs and not spec.per_year]
+    return known + [pngs[name] for name in sorted(pngs) if registry.for_file(name) is None]
 
 
 def figure_caption(path: str | Path) -> str:
     """The figure's registered caption; for a file with no entry, its name as a sentence."""
     stem = Path(path).stem
-    spec = registry.get(stem)
-    return spec.caption if spec else stem.replace("_", " ").capitalize() + "."
+    found = registry.for_file(stem)
+    return found[0].caption if found else stem.replace("_", " ").capitalize() + "."
 
 
 def figure_width(path: str | Path, max_px: int = FIGURE_MAX_WIDTH_PX) -> int:

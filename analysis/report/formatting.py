@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 from typing import Any
 
@@ -73,4 +74,46 @@ def styled_table(df: pd.DataFrame, left: tuple[str, ...] | list[str] = (), escap
     styler = df.style.hide(axis="index").format(precision=3, na_rep="—", escape="html" if escape else None)
     if left:
         styler = styler.set_properties(subset=left, **{"text-align": "left"})
+    return styler.set_table_styles([{"selector": "th", "props": [("text-align", "left")]}], overwrite=False)
+
+
+def _cell(value: Any, title: Any = None) -> str:
+    """One cell as escaped HTML: blank for a missing value, whole numbers without '.0', a hover title when given."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        text = ""
+    elif isinstance(value, float) and value.is_integer():
+        text = f"{int(value):,}" if abs(value) >= 10_000 else str(int(value))
+    elif isinstance(value, float):
+        text = fmt_number(value)
+    else:
+        text = str(value)
+    text = html.escape(text)
+    if title is None or title is pd.NA or (isinstance(title, float) and math.isnan(title)) or str(title) in ("", text):
+        return text
+    return f'<span title="{html.escape(str(title), quote=True)}">{text}</span>'
+
+
+def publication_table(df: pd.DataFrame, headers: dict[str, str], titles: dict[str, Any] | None = None,
+                      nowrap: tuple[str, ...] | list[str] = (), numeric: tuple[str, ...] | list[str] = (),
+                      table_id: str = "t") -> Any:
+    """A table to publish: only the columns of ``headers`` (in its order, under its readable headers), no index,
+    blanks for missing values, each cell escaped, a hover ``title`` per cell from ``titles[column]`` (e.g. a
+    place's id under its name), ``nowrap`` columns kept on one line (dates), ``numeric`` ones right-aligned.
+    ``table_id`` fixes the element ids, so the same table gives the same bytes."""
+    titles = titles or {}
+    shown = pd.DataFrame(index=range(len(df)))
+    for col, header in headers.items():
+        values = df[col].astype(object).tolist() if col in df else [None] * len(df)
+        tips = list(titles[col]) if col in titles else [None] * len(df)
+        shown[header] = [_cell(v, t) for v, t in zip(values, tips)]
+    styler = shown.style.hide(axis="index").set_uuid(table_id)
+    left = [headers[c] for c in headers if c not in numeric]
+    if left:
+        styler = styler.set_properties(subset=left, **{"text-align": "left"})
+    right = [headers[c] for c in numeric if c in headers]
+    if right:
+        styler = styler.set_properties(subset=right, **{"text-align": "right"})
+    wrap = [headers[c] for c in nowrap if c in headers]
+    if wrap:
+        styler = styler.set_properties(subset=wrap, **{"white-space": "nowrap"})
     return styler.set_table_styles([{"selector": "th", "props": [("text-align", "left")]}], overwrite=False)

@@ -74,6 +74,9 @@ def display_table(tidy: pd.DataFrame, level: float = 0.95, model_warnings: list[
             out[f"{kind.capitalize()} [{pct} CI]"] = "—" if is_intercept(term) else fmt_interval(ratio, lo, hi)
         else:
             out[f"{pct} CI"] = fmt_bracket(row.get("ci_low"), row.get("ci_high"))
+        if has_values(t, "ape"):  # average partial effect, in percentage points of the probability
+            pp = [100 * num(row.get(c)) for c in ("ape", "ape_ci_low", "ape_ci_high")]
+            out[f"Partial effect, pp [{pct} CI]"] = fmt_interval(*pp)
         if has_values(t, "boot_ci_low"):
             out[f"Bootstrap {pct} CI"] = fmt_bracket(row.get("boot_ci_low"), row.get("boot_ci_high"))
         if "n_obs" in t and t["n_obs"].nunique(dropna=True) > 1:  # e.g. transitions: N differs by row
@@ -104,6 +107,10 @@ def table_caption(tidy: pd.DataFrame, entry: dict | None = None, level: float = 
         parts.append(f"estimates are {ESTIMATE_SCALES[kind]} coefficients")
     if "se_twoway" in tidy and not has_values(tidy, "se_twoway") and entry.get("robustness"):
         parts.append(f"two-way clustered SEs: {entry['robustness']}")
+    if entry.get("se_type") == "dyadic":
+        parts.append("SEs are dyadic-robust (relationships that share a city may be correlated)")
+    if has_values(tidy, "ape"):
+        parts.append("partial effects are average changes in the probability, in percentage points")
     if kind is not None:
         parts.append(f"intervals are {level:.0%} CIs")
     return "*" + "; ".join(parts) + ".*" if parts else ""

@@ -31,11 +31,14 @@ def load_model_tables(tables_dir: str | Path) -> dict[str, pd.DataFrame]:
     return out
 
 
+SHOWN_ELSEWHERE = {"status_agreement"}  # descriptive tables with their own part of the page (report.windows)
+
+
 def other_tables(tables_dir: str | Path) -> dict[str, pd.DataFrame]:
     """CSV tables that are not tidy model tables (e.g. the power grid), shown as they are."""
     models = set(load_model_tables(tables_dir))
     return {p.stem: pd.read_csv(p) for p in sorted(Path(tables_dir).glob("*.csv"))
-            if p.stem not in models and p.name != WHAT_CHANGED_FILE}
+            if p.stem not in models and p.name != WHAT_CHANGED_FILE and p.stem not in SHOWN_ELSEWHERE}
 
 
 def ratio_kind(model: str) -> str | None:

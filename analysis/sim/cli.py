@@ -7,6 +7,7 @@ from typing import Sequence
 
 from analysis.sim.dataset import simulate_dataset
 from analysis.sim.settings import LAST_YEAR
+from analysis.sim.windows import watched_through_windows
 from analysis.sim.write import write_dataset, write_simulated
 
 
@@ -21,12 +22,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--format", choices=("csv", "parquet"), default="csv",
                         help="csv: events/YYYY.csv (the contract); parquet: one streamed events.parquet")
     parser.add_argument("--last-year", type=int, default=LAST_YEAR)
+    parser.add_argument("--heterogeneity", type=float, default=0.0, metavar="SD",
+                        help="persistent differences in activity: a relationship effect of sd SD and city effects "
+                             "of sd SD/2 on the log-odds (default 0: none)")
+    parser.add_argument("--windows", action="store_true",
+                        help="sources watch each relationship for a random window of years: only events inside it are "
+                             "recorded, and SOURCES.yaml gets the matching covers (csv only)")
+    parser.add_argument("--null-drivers", action="store_true",
+                        help="plant no effect of the three drivers (leader visit, exchanges, cooperation last year)")
     args = parser.parse_args(list(argv) if argv is not None else None)
+    if args.heterogeneity < 0:
+        parser.error(f"--heterogeneity must be >= 0, not {args.heterogeneity}")
+    effects = {d: 0.0 for d in ("leader_visit_lag", "exchange_lag", "cooperation_lag")} if args.null_drivers else None
+    rates = {"relationship_sd": args.heterogeneity, "city_sd": args.heterogeneity / 2}
     try:
+        if args.windows and args.format == "parquet":
+            raise ValueError("--windows writes events/YYYY.csv; use --format csv")
         if args.format == "parquet":
-            write_simulated(args.relationships, args.years, args.seed, args.out, last_year=args.last_year)
+            write_simulated(args.relationships, args.years, args.seed, args.out, last_year=args.last_year,
+                            effects=effects, rates=rates)
         else:
-            sim = simulate_dataset(args.relationships, args.years, args.seed, last_year=args.last_year)
+            sim = simulate_dataset(args.relationships, args.years, args.seed, effects=effects, rates=rates,
+                                   last_year=args.last_year)
+            if args.windows:
+                sim = watched_through_windows(sim, args.seed)
             write_dataset(sim, args.out, fmt="csv")
     except ValueError as exc:
         print(f"simulate: {exc}")

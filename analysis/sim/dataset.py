@@ -21,6 +21,7 @@ class SimulatedData:
     relationships: pd.DataFrame
     events: pd.DataFrame
     truth: dict[str, Any] = field(default_factory=dict)
+    windows: pd.DataFrame | None = None  # relationship_id, first, last: what the sources watched (None: everything)
 
 
 def simulate_dataset(n_relationships: int, n_years: int, seed: int, effects: dict[str, float] | None = None,

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.data.contract import TOPICS
+from analysis.sim.heterogeneity import activity_offsets
 from analysis.sim.network import relationship_terms
 from analysis.sim.settings import BLOCK_SIZE, LAST_YEAR
 
@@ -17,7 +18,8 @@ EXCHANGE_KINDS = ["visit", "cadre_exchange", "training", "promotion", "meeting",
 
 
 def driver_years(rel: pd.DataFrame, log_km: np.ndarray, intl: np.ndarray, first_year: int, last_year: int,
-                 effects: dict[str, float], rates: dict[str, float], rng) -> pd.DataFrame:
+                 effects: dict[str, float], rates: dict[str, float], rng,
+                 offset: np.ndarray | None = None) -> pd.DataFrame:
     """Active relationship-years with their drivers (one vectorised step per year).
 
     A relationship exists from its ``established`` year to the last year (or the year it
@@ -27,7 +29,9 @@ def driver_years(rel: pd.DataFrame, log_km: np.ndarray, intl: np.ndarray, first_
     + international*intl)``, exactly the default activity logit, so a correct panel and model
     recover the planted effects. In an active year the drivers are random: a top-led visit
     with ``p_leader_visit``, an agreement/project with ``p_cooperation``,
-    Poisson(``mean_exchange``) other events, and at least one event in all.
+    Poisson(``mean_exchange``) other events, and at least one event in all. ``offset`` (from
+    :func:`analysis.sim.heterogeneity.activity_offsets`) adds each relationship's persistent
+    effect to the log-odds of every year, the first (log-odds of ``p_initial_active``) included.
     """
     n = len(rel)
     est = rel["established"].to_numpy(dtype="int64")
@@ -41,7 +45,11 @@ def driver_years(rel: pd.DataFrame, log_km: np.ndarray, intl: np.ndarray, first_
         eta = (effects["intercept"] + effects["leader_visit_lag"] * lv_prev + effects["exchange_lag"] * np.log1p(ex_prev)
                + effects["cooperation_lag"] * co_prev + effects["log_distance"] * log_km
                + effects["age"] * (year - est) + effects["international"] * intl)
-        p = np.where(est == year, rates["p_initial_active"], 1.0 / (1.0 + np.exp(-eta)))
+        if offset is None:
+            p = np.where(est == year, rates["p_initial_active"], 1.0 / (1.0 + np.exp(-eta)))
+        else:  # persistent heterogeneity (analysis.sim.heterogeneity), the first year included
+            logit0 = math.log(rates["p_initial_active"] / (1 - rates["p_initial_active"]))
+            p = 1.0 / (1.0 + np.exp(-(np.where(est == year, logit0, eta) + offset)))
         u = rng.random((4, n))
         active = alive & (u[0] < p)
         lv = active & (u[1] < rates["p_leader_visit"])
@@ -132,10 +140,13 @@ def iter_event_blocks(cities: pd.DataFrame, relationships: pd.DataFrame, n_years
     first_year = last_year - n_years + 1
     n_blocks = max(1, math.ceil(len(relationships) / BLOCK_SIZE))
     children = np.random.SeedSequence([seed, 1]).spawn(n_blocks)
+    offsets = activity_offsets(relationships, cities, seed, rates)
+    heterogeneous = bool(np.any(offsets != 0))
     for k in range(n_blocks):
         rng = np.random.default_rng(children[k])
         rel = relationships.iloc[k * BLOCK_SIZE:(k + 1) * BLOCK_SIZE].reset_index(drop=True)
         log_km, intl = relationship_terms(rel, cities)
-        years = driver_years(rel, log_km, intl, first_year, last_year, effects, rates, rng)
+        off = offsets[k * BLOCK_SIZE:(k + 1) * BLOCK_SIZE] if heterogeneous else None
+        years = driver_years(rel, log_km, intl, first_year, last_year, effects, rates, rng, off)
         ev = render_events(years, rel, rates, rng)
         yield ev.sort_values(["year", "_sort", "origin", "destination", "kind"], kind="stable").reset_index(drop=True)

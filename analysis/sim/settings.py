@@ -22,6 +22,8 @@ DEFAULT_RATES: dict[str, float] = {
     "p_international": 0.3,    # partner abroad
     "p_ended": 0.05,           # relationship ends before the last year
     "p_status": 0.6,           # a reported status exists
+    "relationship_sd": 0.0,    # SD of a persistent relationship effect on the log-odds of activity
+    "city_sd": 0.0,            # SD of a persistent effect of each city (both cities of a relationship add)
 }
 LAST_YEAR = 2024
 BLOCK_SIZE = 5_000  # relationships per event-generation block (fixed: part of the seed's meaning)

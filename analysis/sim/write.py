@@ -13,6 +13,7 @@ from analysis.sim.dataset import SimulatedData, planted_truth
 from analysis.sim.events import iter_event_blocks
 from analysis.sim.network import simulate_network
 from analysis.sim.settings import DEFAULT_EFFECTS, DEFAULT_RATES, LAST_YEAR, merge_settings
+from analysis.sim.windows import covers_yaml
 
 SOURCES_YAML = """simulated:
   title: Simulated data with planted effects (analysis.sim.simulate)
@@ -30,6 +31,9 @@ def write_dataset(sim: SimulatedData, out_dir: str | Path, fmt: str = "csv") -> 
         raise ValueError(f"fmt must be 'csv' or 'parquet', got {fmt!r}")
     out = Path(out_dir)
     write_tables(sim.cities, sim.relationships, sim.truth, out)
+    if sim.windows is not None:  # the source says what it watched
+        text = SOURCES_YAML.format(date=sim.truth["last_year"], seed=sim.truth["seed"]) + covers_yaml(sim.windows)
+        write_text(out / "SOURCES.yaml", text)
     if fmt == "csv":
         for year, frame in sim.events.groupby("year", sort=True):
             write_csv(out / "events" / f"{year}.csv", frame[EVENT_COLUMNS])
@@ -39,12 +43,13 @@ def write_dataset(sim: SimulatedData, out_dir: str | Path, fmt: str = "csv") -> 
 
 
 def write_simulated(n_relationships: int, n_years: int, seed: int, out_dir: str | Path,
-                    effects: dict[str, float] | None = None, last_year: int = LAST_YEAR) -> Path:
+                    effects: dict[str, float] | None = None, last_year: int = LAST_YEAR,
+                    rates: dict[str, float] | None = None) -> Path:
     """Stream a large simulated dataset to ``out_dir/events.parquet`` block by block
     (never the whole event log in memory); same seed, same rows as ``simulate_dataset``
     (event ids are per block here)."""
     effects = merge_settings(DEFAULT_EFFECTS, effects, "effects")
-    rates = dict(DEFAULT_RATES)
+    rates = merge_settings(DEFAULT_RATES, rates, "rates")
     cities, relationships = simulate_network(n_relationships, n_years, seed, last_year, rates)
     out = Path(out_dir)
     blocks = iter_event_blocks(cities, relationships, n_years, seed, effects, rates, last_year)

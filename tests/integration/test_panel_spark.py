@@ -13,7 +13,7 @@ pytest.importorskip("pyspark")
 if shutil.which("java") is None:
     pytest.skip("Spark needs Java (17+) on PATH", allow_module_level=True)
 
-from analysis.panel import sql as panel_sql
+from analysis.panel import spark as panel_spark
 from analysis.sim import simulate  # noqa: E402
 from analysis.panel.build import PanelInputs, build_panel, build_panel_from_files  # noqa: E402
 from bench.generators import bench_network, write_event_log  # noqa: E402
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.spark
 
 @pytest.fixture(scope="module")
 def spark():
-    session = panel_sql.spark_session("local[2]")
+    session = panel_spark.spark_session("local[2]")
     yield session
     session.stop()
 
@@ -45,3 +45,17 @@ def test_spark_equals_duckdb_on_frames_with_options(spark):
     for kwargs in ({}, {"start_year": 2020, "min_events": 2, "dormancy_years": 2}):
         pd.testing.assert_frame_equal(build_panel(raw, engine="spark", spark=spark, **kwargs),
                                       build_panel(raw, engine="duckdb", **kwargs))
+
+
+def test_spark_equals_duckdb_with_observation_windows(spark):
+    from tests.unit.panel.test_build import random_windows
+
+    sim = simulate.simulate_dataset(300, 8, seed=4)
+    cities = sim.cities.assign(prefecture_id=sim.cities["city_id"].where(sim.cities["level"] == "prefecture"))
+    lo, hi = int(sim.events["year"].min()), int(sim.events["year"].max())
+    raw = PanelInputs(cities, sim.relationships, sim.events, random_windows(sim.relationships, 3, lo - 2, hi))
+    for kwargs in ({}, {"start_year": lo + 2, "min_events": 2, "dormancy_years": 2}):
+        got = build_panel(raw, engine="spark", spark=spark, **kwargs)
+        expected = build_panel(raw, engine="duckdb", **kwargs)
+        assert (expected["observed"] == 0).any()
+        pd.testing.assert_frame_equal(got, expected)

@@ -40,7 +40,9 @@ def statuses(out: Path) -> dict[str, str]:
 
 def snapshot_bytes(out: Path) -> dict[str, bytes]:
     files = sorted((out / "results/tables").glob("*.csv")) + [out / "results/numbers.json"]
-    return {p.name: p.read_bytes() for p in files if p.name != "what_changed.csv"}
+    figures = sorted((out / "results/figures").glob("*.png")) + sorted((out / "results/figures").glob("*.svg"))
+    assert figures, "the run saved no figure"
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in files + figures if p.name != "what_changed.csv"}
 
 
 NEW_YEAR = """event_id,date,date_end,origin,destination,kind,leader_rank,topics,delegates,amount_cny,count,relationship_id,source,note
@@ -72,6 +74,7 @@ def rerun_copy(full_run, tmp_path) -> tuple[Path, Path]:
 def test_full_run_writes_the_panel_numbers_and_report(full_run):
     _, out, result = full_run
     assert (out / "reports/report.html").exists()
+    assert (out / "reports/report.docx").stat().st_size > 10_000  # the Word report beside it
     assert (out / "data/processed/panel.parquet").exists()
     assert "activity_logit" in json.loads((out / "results/numbers.json").read_text())
     m = manifest(out)

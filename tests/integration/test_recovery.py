@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.models.binary import activity_logit
+from analysis.models.binary import activity_logit_pooled as activity_logit
 from analysis.models.power import model_terms
 from analysis.sim import simulate
 

@@ -72,3 +72,26 @@ def test_console_check_catches_a_script_error(tmp_path):
     done = chromium(page.as_uri(), tmp_path, f"--screenshot={tmp_path / 'bad.png'}", "--enable-logging=stderr",
                     "--v=0")
     assert "Uncaught" in done.stderr
+
+
+@pytest.fixture(scope="module")
+def year_html(tmp_path_factory) -> Path:
+    """A per-year review (notebook 25 on the small valid fixture), rendered as the runner does."""
+    from tests.integration.test_year_page import render_year_page
+
+    return render_year_page(tmp_path_factory.mktemp("year"))
+
+
+def test_year_page_opens_without_console_errors_and_renders(year_html, tmp_path):
+    shot = tmp_path / "year.png"
+    done = chromium(year_html.resolve().as_uri(), tmp_path, f"--screenshot={shot}", "--enable-logging=stderr", "--v=0")
+    assert shot.exists(), done.stderr[-2000:]
+    errors = [line for line in done.stderr.splitlines()
+              if ("CONSOLE" in line.upper() and "error" in line.lower()) or "Uncaught" in line]
+    assert not errors, "\n".join(errors)
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(shot).convert("L"), dtype=float)
+    assert pixels.std() > 10 and (pixels < 128).mean() > 0.005  # text, tables and the figure, not blank
+    dom = chromium(year_html.resolve().as_uri(), tmp_path, "--dump-dom").stdout
+    assert "关系 Relationship" in dom and 'title="CN-511900"' in dom and "NaN" not in dom

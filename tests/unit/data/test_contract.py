@@ -7,6 +7,9 @@ def test_every_vocabulary_value_has_its_label():
     assert set(contract.KIND_LABELS) == set(contract.RELATIONSHIP_KINDS)
     assert set(contract.TOPIC_LABELS) == set(contract.TOPICS)
     assert set(contract.REGIONS) < set(contract.REGION_LABELS)
+    assert set(contract.EVENT_KIND_LABELS) == set(contract.EVENT_KINDS)
+    assert set(contract.LEADER_RANK_LABELS) == set(contract.LEADER_RANKS)
+    assert set(contract.STATUS_LABELS) == set(contract.STATUSES)
     assert set(contract.COOPERATION_KINDS) < set(contract.EVENT_KINDS)
 
 

@@ -138,7 +138,8 @@ def test_second_load_reads_the_stored_copy(valid_copy, tmp_path, monkeypatch, re
     first = load_validated(paths)
     _assert_same(first, reference)
     assert sorted(p.name for p in (paths.processed / "raw").iterdir()) == [
-        "cities.parquet", "city_years.parquet", "digest.txt", "events.parquet", "raw.json", "relationships.parquet",
+        "cities.parquet", "city_years.parquet", "digest.txt", "events.parquet", "observed_years.parquet", "raw.json",
+            "relationships.parquet",
     ]
     _refuse_validation(monkeypatch)
     _assert_same(load_validated(paths), first)

@@ -62,6 +62,13 @@ EXPECTED = {
     "ambiguous_city_in_relationship": [(REL, 4, "city_b", "Gladstone")],
     "duplicate_header_column": [("city_years.csv", 1, "population", None)],
     "both_csv_and_xlsx": [("relationships.xlsx", None, None, None)],
+    "event_to_itself": [(E23, 3, "destination", "Bazhong")],
+    "event_relationship_other_places": [(E23, 3, "relationship_id", "R3")],
+    "covers_unknown_city": [("SOURCES.yaml", 10, "cities", "Bazhog")],
+    "covers_unknown_relationship": [("SOURCES.yaml", 10, "relationships", "R9")],
+    "covers_range_reversed": [("SOURCES.yaml", 9, "years", "2023-2021")],
+    "covers_year_out_of_range": [("SOURCES.yaml", 9, "years", "1850")],
+    "covers_unknown_key": [("SOURCES.yaml", 10, "covers", "city")],
 }
 
 # words each case's message must hold (beyond its location)
@@ -80,6 +87,9 @@ MESSAGE_HOLDS = {
     "unparseable_date": ["month 13"],
     "established_after_ended": ["ended"],
     "date_end_before_date": ["before"],
+    "event_to_itself": ["to itself", "巴中市 (CN-511900)"],
+    # the relationship's places and the event's; line 2 (a district of the prefecture) is not refused
+    "event_relationship_other_places": ["巴中市 (CN-511900) and Dannenberg (DE-2938991)", "金华市 (CN-330700) and 巴中市 (CN-511900)"],
 }
 
 
@@ -157,12 +167,14 @@ def test_many_rows_over_many_files_validate_with_names_resolved(tmp_path):
             "event_id": [f"G{year}-{k}" for k in idx],
             "date": [f"{year}-{k % 12 + 1:02d}-{k % 28 + 1:02d}" if k % 3 else f"{year}年{k % 12 + 1}月" for k in idx],
             "origin": [list(names)[k % len(names)] for k in idx],
-            "destination": "虹口区",
+            # an event never runs from a place to itself, and names R1 only between its two places
+            "destination": ["巴中市" if names[list(names)[k % len(names)]] == "CN-310109" else "虹口区" for k in idx],
             "kind": "visit",
             "leader_rank": "top",
             "topics": "economy;culture",
             "count": [str(k % 4 + 1) for k in idx],
-            "relationship_id": ["R1" if k % 2 else "" for k in idx],
+            "relationship_id": ["R1" if k % 2 and names[list(names)[k % len(names)]] in ("CN-511900", "CN-310109") else ""
+                                for k in idx],
             "source": "src_a",
         })
         frame.to_csv(folder / "events" / f"{year}.csv", index=False)

@@ -20,6 +20,7 @@ from analysis.describe import figures  # noqa: E402
 from analysis.describe import network  # noqa: E402
 from analysis.describe import registry  # noqa: E402
 from analysis.describe import tables as describe  # noqa: E402
+from analysis.describe import year_review  # noqa: E402
 from analysis.paths import PROJECT_ROOT  # noqa: E402
 from tests.unit.describe.test_tables import CITIES, PANEL, RELS  # noqa: E402
 
@@ -33,6 +34,19 @@ VISITS = pd.DataFrame({
 POWER_GRID = pd.DataFrame({"relationships": [50, 100, 50, 100], "years": [5, 5, 10, 10], "effect": 0.5,
                            "power": [0.2, 0.4, 0.3, 0.6], "power_ci_low": [0.1, 0.3, 0.2, 0.5],
                            "power_ci_high": [0.3, 0.5, 0.4, 0.7]})
+
+
+MULTIVERSE = pd.DataFrame({  # two drivers' rows of a multiverse table (cooperation_lag has none: an empty figure)
+    "driver": ["leader_visit_lag"] * 4 + ["exchange_lag"] * 2, "min_events": [1, 2, 1, 2, 1, 1],
+    "year_effects": [False, False, True, True, False, True], "specification": ["dynamic", "pooled"] * 3,
+    "se_type": ["dyadic", "cluster", "dyadic", "model-based", "dyadic", "cluster"],
+    "sample": ["all", "all", "domestic", "all", "all", "all"], "estimate": [0.2, 0.5, -0.1, 0.4, 0.3, 0.1],
+    "ci_low": [-0.1, 0.2, -0.5, 0.1, 0.1, -0.2], "ci_high": [0.5, 0.8, 0.3, 0.7, 0.5, 0.4],
+    "fallback": [False, False, True, False, False, False]})
+YEAR_EVENTS = pd.DataFrame({
+    "year": 2018, "month": pd.array([1, 3, 3, None, 11], dtype="Int64"), "count": [1, 2, None, 4, 1],
+    "kind": ["visit", "visit", "agreement", "project", "meeting"],
+})
 
 
 def figure_inputs() -> dict[str, tuple]:
@@ -51,6 +65,9 @@ def figure_inputs() -> dict[str, tuple]:
         "visits_by_month": (network.visits_by_month(VISITS),),
         "topic_shares": (network.topic_shares(VISITS),),
         "power": (POWER_GRID,),
+        **{f"multiverse_{d}": (MULTIVERSE, d) for d in ("leader_visit_lag", "exchange_lag", "cooperation_lag")},
+        "year_events_by_month": (*year_review.events_by_month_kind(YEAR_EVENTS, 2018)[:1], 2018,
+                                 year_review.events_by_month_kind(YEAR_EVENTS, 2018)[1]),
     }
 
 
@@ -68,7 +85,7 @@ def test_figure_saves_png_and_svg_without_missing_glyphs(name, tmp_path):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         fig = draw(name)
-        paths = registry.save_figure(fig, name, tmp_path)
+        paths = registry.save_figure(fig, name, tmp_path, year=2018 if spec.per_year else None)
     missing = [str(w.message) for w in caught if "missing from" in str(w.message) or "Glyph" in str(w.message)]
     assert not missing, missing
     width_in = fig.get_size_inches()[0]
@@ -170,3 +187,26 @@ def test_degree_distribution_labels_several_ticks_within_one_decade():
     assert len(shown) >= 3, shown  # not just "0.1"
     assert all("10^" not in s and "$" not in s for s in shown)
     plt.close(fig)
+
+
+SAVE_EVERY_FIGURE = """
+import sys
+import matplotlib
+matplotlib.use("Agg")
+from analysis.describe import registry
+from tests.unit.describe.test_figures import draw
+for name, spec in registry.FIGURES.items():
+    registry.save_figure(draw(name), name, sys.argv[1], year=2018 if spec.per_year else None)
+"""
+
+
+def test_every_registered_figure_is_byte_identical_under_two_hash_seeds(tmp_path):
+    # the SVG ids are salted (svg.hashsalt), no timestamps are written, and no drawing follows set order
+    for seed in ("0", "4242"):
+        subprocess.run([sys.executable, "-c", SAVE_EVERY_FIGURE, str(tmp_path / seed)], cwd=PROJECT_ROOT,
+                       env={**os.environ, "PYTHONHASHSEED": seed}, check=True, capture_output=True)
+    first = sorted(p.name for p in (tmp_path / "0").iterdir())
+    stems = [s.stem(2018 if s.per_year else None) for s in registry.FIGURES.values()]
+    assert first == sorted(f"{stem}.{fmt}" for stem in stems for fmt in registry.FORMATS)
+    different = [n for n in first if (tmp_path / "0" / n).read_bytes() != (tmp_path / "4242" / n).read_bytes()]
+    assert different == []

@@ -24,7 +24,8 @@ def test_entries_are_keyed_by_their_file_name_and_complete():
 def test_registry_order_is_the_reading_order():
     assert list(registry.FIGURES) == ["partners_map", "established_by_year", "activity_heatmap", "dormant_share",
                                       "degree_distribution", "visit_network", "visits_by_month", "topic_shares",
-                                      "power"]
+                                      "power", "multiverse_leader_visit_lag", "multiverse_exchange_lag",
+                                      "multiverse_cooperation_lag", "year_events_by_month"]
 
 
 def test_the_power_figure_is_registered_with_its_drawing_function_from_models():
@@ -53,3 +54,18 @@ def test_save_figure_is_deterministic(tmp_path):
     assert a == {"png": tmp_path / "a/established_by_year.png", "svg": tmp_path / "a/established_by_year.svg"}
     assert a["svg"].read_bytes() == b["svg"].read_bytes()
     assert a["png"].read_bytes() == b["png"].read_bytes()
+
+
+def test_a_per_year_figure_is_saved_under_its_year_and_needs_it(tmp_path):
+    spec = registry.get("year_events_by_month")
+    assert spec.per_year and spec.stem(2023) == "year_events_by_month_2023"
+    paths = registry.save_figure(draw("year_events_by_month"), "year_events_by_month", tmp_path, year=2023)
+    assert paths == {"png": tmp_path / "year_events_by_month_2023.png", "svg": tmp_path / "year_events_by_month_2023.svg"}
+    with pytest.raises(ValueError, match="pass year="):
+        registry.save_figure(draw("year_events_by_month"), "year_events_by_month", tmp_path)
+    with pytest.raises(ValueError, match="not drawn per year"):
+        registry.save_figure(draw("power"), "power", tmp_path, year=2023)
+    plt.close("all")
+    assert registry.for_file("year_events_by_month_2023") == (spec, 2023)
+    assert registry.for_file("power") == (registry.get("power"), None)
+    assert registry.for_file("power_2023") is None and registry.for_file("year_events_by_month") is None

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-import pandas as pd
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
 import pytest
 
-from analysis.describe import tables as describe
+from analysis.describe import figures  # noqa: E402
+from analysis.describe import tables as describe  # noqa: E402
 
 CITIES = pd.DataFrame({
     "city_id": ["CN-511900", "CN-310109", "CN-330700", "CN-621200", "DE-1", "CN-511921"],
@@ -90,16 +95,33 @@ def test_dormancy_status_and_shares():
     assert by_cohort.loc["2010–2019", "relationships"] == 2 and by_cohort.loc["2010–2019", "dormant"] == 0
 
 
-def test_year_review_tables():
-    ev = pd.DataFrame({
-        "event_id": ["e1", "e2", "e3"], "date": ["2018-03", "2018", "2017"], "year": [2018, 2018, 2017],
-        "origin": ["CN-310109", "CN-511900", "CN-511900"], "destination": ["CN-511900", "CN-330700", "CN-310109"],
-        "kind": ["visit", "project", "visit"], "leader_rank": ["top", "none", "top"], "topics": ["", "", ""],
-        "count": [2, 1, 1], "relationship_id": [None, None, None],
-    })
-    active = describe.active_in_year(PANEL, RELS, CITIES, 2018)
-    assert list(active["relationship_id"]) == ["r1"]
-    assert list(describe.events_in_year(ev, CITIES, 2018)["origin_name"]) == ["巴中市", "虹口区"]
-    assert list(describe.new_relationships(RELS, CITIES, 2021)["relationship_id"]) == ["r2"]
-    top = describe.most_active_partners(ev, CITIES, 2018)
-    assert top.iloc[0]["name"] == "巴中市" and top.iloc[0]["events"] == 3
+def windowed_panel() -> pd.DataFrame:
+    """PANEL with windows: r1 (巴中–虹口) not watched in 2015-2016, r3 not watched in its last year."""
+    p = PANEL.copy()
+    p["observed"] = 1
+    hidden = ((p["relationship_id"] == "r1") & p["year"].isin([2015, 2016])) | (
+        (p["relationship_id"] == "r3") & (p["year"] == p.loc[p["relationship_id"] == "r3", "year"].max()))
+    p.loc[hidden, "observed"] = 0
+    p["events"] = p["events"].astype("Int64").mask(hidden)
+    return p
+
+
+def test_activity_matrix_has_three_states():
+    m = describe.activity_matrix(windowed_panel(), RELS, CITIES)
+    row = m.loc["巴中市–虹口区（友好城市）"]
+    assert list(row) == [2, 1, describe.UNWATCHED, describe.UNWATCHED, 0, 3]  # exchange, unwatched, watched-silent
+    assert pd.isna(m.loc["金华市–巴中市（东西部协作）", 2013])  # outside its span stays NaN
+    fig = figures.activity_heatmap_figure(m)
+    assert "not watched" in fig.axes[0].get_title()
+    plt.close(fig)
+
+
+def test_dormancy_is_judged_over_watched_years_only():
+    plain = describe.dormancy_status(PANEL, dormancy_years=3).set_index("relationship_id")
+    windowed = describe.dormancy_status(windowed_panel(), dormancy_years=3).set_index("relationship_id")
+    # r1's last three years (2016-2018) hold the unwatched 2016: not judged (it was judged active before)
+    assert plain.loc["r1", "dormant"] == False and pd.isna(windowed.loc["r1", "dormant"])  # noqa: E712
+    # r3's last year was not watched: judged on 2015-2017, all watched and silent
+    r3 = PANEL[PANEL["relationship_id"] == "r3"]
+    assert windowed.loc["r3", "last_year"] == r3["year"].max() - 1 and windowed.loc["r3", "dormant"] == True  # noqa: E712
+    assert windowed.loc["r3", "years_observed"] == len(r3) - 1

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from analysis.models.binary import activity_logit
+from analysis.models.binary import activity_logit_pooled as activity_logit
 from analysis.models.power import DEFAULT_EFFECTS
 from analysis.models.result import ACTIVITY_TERMS, TABLE_COLUMNS
 from tests.unit.models.conftest import assert_every_row_carries_the_warnings
@@ -14,7 +14,13 @@ def test_activity_logit_table_and_numbers(panel):
     assert r.ok and r.warnings == []
     assert list(r.table.columns[: len(TABLE_COLUMNS)]) == TABLE_COLUMNS
     assert list(r.table["term"]) == ["Intercept"] + ACTIVITY_TERMS
-    assert r.fit == "logit, cluster-robust by relationship"
+    assert r.fit == "logit, dyadic-robust SEs (relationship-clustered beside them)"
+    assert r.numbers["se_type"] == "dyadic" and r.model == "activity_logit_pooled"
+    t = r.table.set_index("term")
+    # partial effects beside every odds ratio (none for the intercept); binary drivers raise P(active)
+    assert t.loc[ACTIVITY_TERMS, ["ape", "ape_se", "ape_ci_low", "ape_ci_high"]].notna().all().all()
+    assert np.isnan(t.loc["Intercept", "ape"]) and t.loc["leader_visit_lag", "ape"] > 0
+    assert set(r.numbers["ape"]) == set(ACTIVITY_TERMS)
     t = r.table.set_index("term")
     assert np.allclose(t["ratio"], np.exp(t["estimate"]))
     assert (t["ci_low"] < t["estimate"]).all() and (t["estimate"] < t["ci_high"]).all()

@@ -51,3 +51,65 @@ def test_unknown_penalty_is_refused():
     y, X = table_design(2, 2, 2, 2)
     with pytest.raises(ValueError, match="firth"):
         penalised_logit(y, X, "lasso")
+
+
+def _brute_profile(y, X, value):
+    """Penalised log-likelihood l(b) + 1/2 log|X'WX| written from its definition, maximised over
+    the intercept by a scalar search with the slope held at ``value``."""
+    from scipy import optimize
+
+    def pl(b0):
+        eta = b0 + X[:, 1] * value
+        p = 1 / (1 + np.exp(-eta))
+        ll = np.sum(y * np.log(p) + (1 - y) * np.log(1 - p))
+        return ll + 0.5 * np.linalg.slogdet((X * (p * (1 - p))[:, None]).T @ X)[1]
+
+    return -optimize.minimize_scalar(lambda b0: -pl(b0), bounds=(-30, 30), method="bounded",
+                                     options={"xatol": 1e-10}).fun
+
+
+@pytest.mark.parametrize("cells", [(5, 3, 2, 6), (4, 0, 3, 5)])
+def test_profile_intervals_and_lr_pvalues_match_a_brute_force_profile(cells):
+    from scipy import optimize, stats
+
+    from analysis.models.firth import profile_inference
+
+    y, X = table_design(*cells)
+    fit = penalised_logit(y, X, "firth")
+    ci, p = profile_inference(y, X, fit, 0.95)
+    top = _brute_profile(y, X, fit.params[1])
+    assert top == pytest.approx(fit.penalised_loglik, abs=1e-7)
+    lr = 2 * (top - _brute_profile(y, X, 0.0))
+    assert p[1] == pytest.approx(stats.chi2.sf(lr, 1), abs=1e-6)
+    crit = stats.chi2.ppf(0.95, 1)
+    dev = lambda c: 2 * (top - _brute_profile(y, X, c)) - crit  # noqa: E731
+    lo = optimize.brentq(dev, fit.params[1] - 20, fit.params[1])
+    hi = optimize.brentq(dev, fit.params[1], fit.params[1] + 20)
+    assert ci[1] == pytest.approx([lo, hi], abs=1e-5)
+    # The profile interval is not the Wald one: asymmetric around the estimate near separation.
+    assert lo < fit.params[1] < hi
+    if 0 in cells:
+        wald = fit.conf_int(0.95)[1]
+        assert abs((hi - fit.params[1]) - (fit.params[1] - lo)) > 0.1 and not np.allclose(wald, [lo, hi], atol=0.05)
+
+
+def test_firth_fallback_of_fit_binary_reports_profile_intervals_and_lr_pvalues():
+    import pandas as pd
+
+    from analysis.models.binary import fit_binary
+    from analysis.models.firth import profile_inference
+    from analysis.models.result import tidy_table
+
+    y, X = table_design(4, 0, 3, 5)  # quasi-separated: the Firth fallback is used
+    Xd = pd.DataFrame(X, columns=["Intercept", "x"])
+    fit = fit_binary(y, Xd, "HC1", None, "HC1", 10, "firth", 0.95)
+    assert fit.penalised and "profile-likelihood CIs, likelihood-ratio p-values" in fit.fit
+    ci, p = profile_inference(y, X, penalised_logit(y, X, "firth"), 0.95)
+    assert np.allclose(fit.ci, ci) and np.allclose(fit.p, p)
+    # Wald would be symmetric; the table carries the profile interval instead.
+    t = tidy_table("m", fit.terms, fit.params, fit.se, fit.p, 0.95, len(y), len(y), fit.fit, fit.warnings,
+                   ci=fit.ci).set_index("term")
+    assert t.loc["x", "ci_low"] == pytest.approx(ci[1, 0]) and t.loc["x", "ratio_ci_high"] == pytest.approx(np.exp(ci[1, 1]))
+    assert t.loc["x", "ci_high"] - t.loc["x", "estimate"] != pytest.approx(t.loc["x", "estimate"] - t.loc["x", "ci_low"])
+    wald = fit_binary(y, Xd, "HC1", None, "HC1", 10, "firth", 0.95, profile=False)
+    assert wald.ci is None and "Wald" in wald.fit

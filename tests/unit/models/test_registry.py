@@ -15,7 +15,7 @@ from analysis.models.registry import (
 )
 from analysis.models.result import ModelResult
 
-MODELS = ["activity_logit", "event_counts", "time_to_dormancy", "within_relationship", "transitions",
+MODELS = ["activity_logit", "activity_logit_pooled", "event_counts", "event_hurdle", "time_to_dormancy", "within_relationship", "transitions",
           "reported_status"]
 
 

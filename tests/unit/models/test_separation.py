@@ -81,3 +81,17 @@ def test_count_separation_finds_term_with_only_zero_counts():
 def test_unknown_outcome_kind_is_refused():
     with pytest.raises(ValueError, match="binary"):
         check_design(design(x=[0, 1]), [0, 1], outcome="ordinal")
+
+
+def test_events_are_counted_in_relationships_too():
+    from analysis.models.separation import check_design as cd
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"Intercept": 1.0, "x": rng.normal(size=400)})
+    y = np.zeros(400)
+    y[:40] = 1  # 40 events, all in 4 relationships of 10 years each
+    groups = np.repeat(np.arange(40), 10)
+    rows_only = cd(X, y, 10, "binary")
+    assert not rows_only.too_few_events  # 40 events for 1 parameter
+    by_rel = cd(X, y, 10, "binary", groups=groups)
+    assert by_rel.n_event_relationships == 4 and by_rel.too_few_events
+    assert any("counted in relationships: 4 relationships" in w for w in by_rel.warnings)

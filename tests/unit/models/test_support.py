@@ -1,4 +1,4 @@
-from analysis.models.binary import activity_logit
+from analysis.models.dynamic import activity_logit
 from analysis.models.registry import fit_all
 from analysis.models.support import support_summary
 
@@ -17,3 +17,11 @@ def test_support_summary_names_a_model_that_was_not_fitted(panel):
     text = support_summary(panel, results)
     assert "- **activity_logit**: not fitted — activity_logit could not be fitted" in text
     assert "**Cannot support:**" in text
+
+
+def test_support_summary_lists_a_descriptive_model_among_the_small_sample_problems(panel):
+    from analysis.models.within import within_relationship
+
+    text = support_summary(panel, {"within_relationship": within_relationship(panel)})
+    assert "descriptive only (no standard errors, intervals or p-values)" in text
+    assert "Models with small-sample problems: within_relationship." in text

@@ -245,3 +245,93 @@ def test_panel_from_files_equals_panel_from_frames(simulated, tmp_path):
 def test_missing_event_files_are_reported(tmp_path):
     with pytest.raises(FileNotFoundError, match="no event files"):
         build_panel_from_files(str(tmp_path / "*.parquet"), relationships(), cities())
+
+
+# --------------------------------------------------------------------------- observation windows
+
+
+def windowed_inputs():
+    # R1 (2018) watched 2018-2019 and 2021-2024, a top visit in 2018: 2020 was not watched.
+    # R2 (no established year) watched 2019-2020, an event in 2021: starts in 2019, its first watched year.
+    # R3 (2020): never watched, no events: every year unobserved.
+    rel = pd.DataFrame({
+        "relationship_id": ["R1", "R2", "R3"], "city_a": ["CN-1", "CN-3", "CN-1"], "city_b": ["CN-2", "JP-9", "JP-9"],
+        "kind": ["east_west_pairing", "sister_city", "sister_city"],
+        "established": pd.array([2018, None, 2020], dtype="Int64"), "ended": pd.array([None, None, None], dtype="Int64"),
+    })
+    ev = events([(2018, "CN-1", "CN-2", "visit", "top", 1, None), (2021, "CN-3", "JP-9", "meeting", "none", 2, None)])
+    watched = [("R1", y) for y in (2018, 2019, 2021, 2022, 2023, 2024)] + [("R2", 2019), ("R2", 2020)]
+    obs = pd.DataFrame(watched, columns=["relationship_id", "year"])
+    return PanelInputs(cities(), rel, ev, obs)
+
+
+def test_unwatched_years_are_missing_not_inactive(engine):
+    panel = build_panel(windowed_inputs(), end_year=2024, engine=engine)
+    assert panel["active"].dtype == "Int64" and panel["observed"].dtype == "int64"
+    r1 = panel[panel["relationship_id"] == "R1"].set_index("year")
+    assert r1["observed"].tolist() == [1, 1, 0, 1, 1, 1, 1]
+    assert r1["active"].tolist()[:2] == [1, 0] and r1["active"].isna().tolist() == [False, False, True] + [False] * 4
+    assert r1.loc[2020, ["events", "leader_visit", "cooperation", "exchange_count", "years_since_event", "dormant"]].isna().all()
+    assert r1.loc[2019, "leader_visit_lag"] == 1
+    # the lag of 2021 looks at 2020, which nobody watched; 2020's own drivers are missing too
+    assert r1.loc[[2020, 2021], ["leader_visit_lag", "active_lag", "exchange_lag", "cooperation_lag"]].isna().all().all()
+    assert r1.loc[2022, "leader_visit_lag"] == 0 and r1.loc[2022, "active_lag"] == 0
+    # dormancy (3 years): unknown while the 3-year window holds the unwatched 2020, then known
+    assert r1["dormant"].astype("float").tolist()[:2] == [0, 0]
+    assert r1.loc[[2021, 2022], "dormant"].isna().all()
+    assert r1.loc[[2023, 2024], "dormant"].tolist() == [1, 1]
+    # years since the last event: unknown once an unwatched year lies between
+    assert r1.loc[2019, "years_since_event"] == 1 and r1.loc[2021:, "years_since_event"].isna().all()
+
+    r2 = panel[panel["relationship_id"] == "R2"].set_index("year")
+    assert r2.index.min() == 2019 and r2.loc[2019, "first_year"] == 1 and r2.loc[2019, "age"] == 0
+    assert r2["observed"].tolist() == [1, 1, 1, 0, 0, 0] and r2.loc[2021, "events"] == 2
+    r3 = panel[panel["relationship_id"] == "R3"]
+    assert (r3["observed"] == 0).all() and r3["active"].isna().all() and r3["dormant"].isna().all()
+
+
+def test_without_windows_every_year_is_observed_and_types_stay_plain(engine):
+    panel = build_panel(inputs(), engine=engine)
+    assert (panel["observed"] == 1).all()
+    assert panel["active"].dtype == "int64" and panel["dormant"].dtype == "int64"
+    # windows that watch every panel year change nothing but the nullable types
+    everything = panel[["relationship_id", "year"]]
+    full = build_panel(PanelInputs(cities(), relationships(), events(), everything), engine=engine)
+    pd.testing.assert_frame_equal(full, panel, check_dtype=False)
+
+
+def random_windows(relationships: pd.DataFrame, seed: int, first: int, last: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    rows = []
+    for rid in relationships["relationship_id"]:
+        lo = int(rng.integers(first, last + 1))
+        hi = int(rng.integers(lo, last + 1))
+        rows += [(rid, y) for y in range(lo, hi + 1) if rng.random() > 0.15]  # with holes
+    return pd.DataFrame(rows, columns=["relationship_id", "year"])
+
+
+def test_duckdb_and_pandas_agree_with_windows(simulated, tmp_path):
+    sim, cty = simulated
+    lo, hi = int(sim.events["year"].min()), int(sim.events["year"].max())
+    obs = random_windows(sim.relationships, 11, lo - 2, hi)
+    raw = PanelInputs(cty, sim.relationships, sim.events, obs)
+    for kwargs in ({}, {"start_year": lo + 2, "min_events": 2, "dormancy_years": 2}):
+        a = build_panel(raw, engine="duckdb", **kwargs)
+        b = build_panel(raw, engine="pandas", **kwargs)
+        pd.testing.assert_frame_equal(a, b)
+    assert 0.2 < (a["observed"] == 0).mean() < 0.9 and a["dormant"].isna().any() and a["dormant"].notna().any()
+    sim.events.to_parquet(tmp_path / "events.parquet", index=False)
+    from_files = build_panel_from_files(tmp_path / "events.parquet", sim.relationships, cty, observed_years=obs)
+    pd.testing.assert_frame_equal(from_files, build_panel(raw))
+
+
+def test_raw_data_uses_its_windows_only_when_a_source_declares_covers():
+    from types import SimpleNamespace
+
+    from analysis.panel.build import observation_windows
+
+    obs = windowed_inputs().observed_years
+    assert observation_windows(SimpleNamespace(observed_years=obs, sources={"s": {"title": "t"}})) is None
+    assert observation_windows(SimpleNamespace(observed_years=obs, sources={"s": {"covers": []}})) is obs
+    given = windowed_inputs()
+    assert observation_windows(given) is given.observed_years and observation_windows(inputs()) is None

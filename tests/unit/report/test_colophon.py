@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from analysis.io import write_json
-from analysis.report.colophon import colophon, read_manifest
+from analysis.report.colophon import citation_text, colophon, read_manifest
 
 MANIFEST = {"git": {"commit": "abc123", "dirty": True},
             "inputs": {"sha256": {"b.csv": "e" * 64, "a.csv": "f" * 64}, "digest": "0123456789ab"},
@@ -32,3 +32,15 @@ def test_without_a_manifest_everything_is_unknown(tmp_path):
 
 def test_clean_tree():
     assert "working tree clean" in colophon({"git": {"commit": "abc", "dirty": False}})["text"]
+
+
+def test_colophon_says_how_to_cite_and_the_licences(tmp_path):
+    cite = colophon(MANIFEST)["cite"]
+    # from the project's CITATION.cff: title, version, and this run's commit and inputs
+    assert "CITATION.cff" in cite and "What keeps a city partnership alive?" in cite and "version 0.1.0" in cite
+    assert "git commit `abc123`, input digest `0123456789ab`" in cite
+    assert "MIT" in cite and "CC BY 4.0" in cite and "data/raw/LICENSE" in cite
+    cff = tmp_path / "CITATION.cff"
+    cff.write_text("title: T\nversion: 2.0\nauthors:\n  - given-names: Li\n    family-names: Zhi\n", encoding="utf-8")
+    assert citation_text(cff).startswith("How to cite (`CITATION.cff`): Li Zhi. *T*, version 2.0.")
+    assert citation_text(tmp_path / "absent.cff").startswith("How to cite: see `CITATION.cff`.")

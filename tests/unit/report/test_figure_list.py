@@ -14,7 +14,8 @@ def _png(path, inches=7.4):
 
 
 def test_figures_follow_registry_order_then_any_other_alphabetically(tmp_path):
-    for name in ("power", "zz_extra", "partners_map", "topic_shares", "aa_extra", "visit_network"):
+    for name in ("power", "zz_extra", "partners_map", "topic_shares", "aa_extra", "visit_network",
+                 "year_events_by_month_2023"):  # a per-year figure belongs to its year page
         _png(tmp_path / f"{name}.png")
     (tmp_path / "partners_map.svg").write_text("<svg/>")
     shown = [p.stem for p in figure_list.figure_files(tmp_path)]
@@ -23,7 +24,8 @@ def test_figures_follow_registry_order_then_any_other_alphabetically(tmp_path):
 
 def test_every_registered_figure_has_its_registry_caption(tmp_path):
     for name, spec in registry.FIGURES.items():
-        assert figure_list.figure_caption(tmp_path / f"{name}.png") == spec.caption
+        stem = spec.stem(2023 if spec.per_year else None)
+        assert figure_list.figure_caption(tmp_path / f"{stem}.png") == spec.caption
     assert figure_list.figure_caption(tmp_path / "zz_extra.png") == "Zz extra."
 
 
