@@ -78,8 +78,13 @@ def what_changed(previous: dict[str, Any] | None, current: dict[str, Any]) -> pd
     merged["status"] = "changed"
     merged.loc[merged["estimate_previous"].isna() & merged["estimate_new"].notna(), "status"] = "new term"
     merged.loc[merged["estimate_new"].isna() & merged["estimate_previous"].notna(), "status"] = "dropped"
-    same = (merged["estimate_previous"] == merged["estimate_new"]) & (merged["se_previous"] == merged["se_new"]) \
-        & (merged["n_obs_previous"] == merged["n_obs_new"])
+
+    def equal(col: str) -> "pd.Series":
+        # a value missing on both sides (a term shown without SE, say) is unchanged, not changed
+        a, b = merged[f"{col}_previous"], merged[f"{col}_new"]
+        return (a == b) | (a.isna() & b.isna())
+
+    same = equal("estimate") & equal("se") & equal("n_obs")
     merged.loc[same, "status"] = "unchanged"
     cols = ["model", "term", "estimate_previous", "se_previous", "estimate_new", "se_new", "change",
             "n_obs_previous", "n_obs_new", "n_relationships_previous", "n_relationships_new", "status"]

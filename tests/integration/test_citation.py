@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -62,7 +63,10 @@ def test_licences_are_stated_for_code_and_data():
 def test_make_lab_opens_jupyterlab_on_notebooks_with_the_environment():
     if shutil.which("make") is None:
         pytest.skip("make is not installed")
-    out = subprocess.run(["make", "-n", "lab"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)
+    # run as make's child (make test) it would inherit MAKEFLAGS/MAKELEVEL and print directory lines
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES")}
+    out = subprocess.run(["make", "--no-print-directory", "-n", "lab"], cwd=PROJECT_ROOT, capture_output=True,
+                         text=True, check=True, env=env)
     command = out.stdout.strip().splitlines()[-1]  # after any setup steps the stamp needs
     assert "-m jupyterlab --notebook-dir=notebooks" in command
     assert command.split()[0].endswith("/bin/python")  # the environment's own interpreter

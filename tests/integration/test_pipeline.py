@@ -142,19 +142,3 @@ def test_new_year_reruns_what_reads_events_and_reports_changes(rerun_copy):
     assert logit_terms <= set(changed.loc[changed["model"] == "activity_logit", "term"])
     assert (changed["status"] == "changed").any()
     assert "what changed" in (out / "reports/report.html").read_text(encoding="utf-8").lower()
-
-
-def test_simulated_data_runs_through_the_same_notebooks_and_recovers_effects(tmp_path):
-    sim, out = tmp_path / "sim", tmp_path / "out"
-    made = subprocess.run([sys.executable, "-m", "analysis", "simulate", "--relationships", "1500", "--years", "10",
-                           "--seed", "3", "--out", str(sim)], cwd=PROJECT_ROOT, capture_output=True, text=True)
-    assert made.returncode == 0, made.stderr
-    result = run_cli("--data-dir", str(sim), "--out", str(out), "--only", "00", "10", "30")
-    assert result.returncode == 0, result.stdout + result.stderr
-    truth = json.loads((sim / "truth.json").read_text())["coefficients"]
-    fitted = json.loads((out / "results/numbers.json").read_text())["activity_logit"]["terms"]
-    for term, value in truth.items():
-        if term == "intercept":
-            continue
-        est = fitted[term]
-        assert abs(est["coef"] - value) < 3 * est["se"], (term, est, value)

@@ -109,3 +109,12 @@ def test_report_history_redoes_the_comparison_for_other_numbers(tmp_path):
     (paths.tables / "what_changed.csv").unlink()
     report_history(paths, entry, notebooks_ran=False)
     assert (paths.tables / "what_changed.csv").exists()
+
+
+def test_a_term_shown_without_se_in_both_runs_is_unchanged():
+    # descriptive models report estimates without SE (null in numbers.json): equal runs must read "unchanged"
+    numbers = {"within_relationship": {"n_obs": 10, "terms": {"x": {"coef": 0.5, "se": None}}}}
+    table = what_changed(numbers, numbers)
+    assert table["status"].tolist() == ["unchanged"]
+    changed = what_changed(numbers, {"within_relationship": {"n_obs": 10, "terms": {"x": {"coef": 0.6, "se": None}}}})
+    assert changed["status"].tolist() == ["changed"]
