@@ -20,10 +20,9 @@ from analysis.models.result import (
     MIN_CLUSTERS,
     ModelResult,
     cluster_warning,
-    design_matrix,
     empty_result,
     headline_numbers,
-    missing_columns,
+    model_rows,
     never_crash,
     tidy_table,
     z_value,
@@ -165,14 +164,10 @@ def activity_logit_pooled(
     """
     model = "activity_logit_pooled"
     terms = list(terms or ACTIVITY_TERMS)
-    needed = ["active", "relationship_id"] + terms + (["year"] if year_effects else [])
-    if missing := missing_columns(panel, needed):
-        return empty_result(model, f"the panel lacks column(s) {', '.join(missing)}")
-    df = panel.dropna(subset=needed).reset_index(drop=True)
-    n_rel = int(df["relationship_id"].nunique())
-    y = df["active"].to_numpy(dtype=float)
-    X = design_matrix(df, terms, year_effects)
-    groups = pd.factorize(df["relationship_id"])[0]
+    rows = model_rows(panel, model, "active", terms, year_effects)
+    if isinstance(rows, ModelResult):
+        return rows
+    df, y, n_rel, X, groups = rows.df, rows.y, rows.n_rel, rows.X, rows.groups
     fit = fit_binary(y, X, "cluster", {"groups": groups}, "cluster-robust by relationship",
                      min_events_per_parameter, penalty, ci_level)
     if isinstance(fit, str):

@@ -12,10 +12,9 @@ from analysis.models.result import (
     ACTIVITY_TERMS,
     ModelResult,
     cluster_warning,
-    design_matrix,
     empty_result,
     headline_numbers,
-    missing_columns,
+    model_rows,
     never_crash,
     small_sample_rule,
     tidy_table,
@@ -42,15 +41,13 @@ def event_counts(
     """
     model = "event_counts"
     terms = list(terms or ACTIVITY_TERMS)
-    needed = ["events", "relationship_id"] + terms + (["year"] if year_effects else [])
-    if missing := missing_columns(panel, needed):
-        return empty_result(model, f"the panel lacks column(s) {', '.join(missing)}")
-    df = panel.dropna(subset=needed).reset_index(drop=True)
-    n_rel = int(df["relationship_id"].nunique())
-    y = df["events"].to_numpy(dtype=float)
+    rows = model_rows(panel, model, "events", terms, year_effects)
+    if isinstance(rows, ModelResult):
+        return rows
+    df, y, n_rel = rows.df, rows.y, rows.n_rel
     if len(y) == 0 or (y == 0).all():
         return empty_result(model, "no usable rows with events", len(df), n_rel)
-    X = design_matrix(df, terms, year_effects)
+    X = rows.X
     check = check_design(X, y, min_events_per_parameter, "count", groups=df["relationship_id"])
     warn = cluster_warning(n_rel) + list(check.warnings)
     dropped = dict(check.dropped)
@@ -61,7 +58,7 @@ def event_counts(
         warn.append(f"Dropped term(s) with infinite estimates: {', '.join(t for t in check.separation.terms if t != INTERCEPT)}.")
     kept = [c for c in X.columns if c not in dropped]
     Xk = X[kept]
-    groups = pd.factorize(df["relationship_id"])[0]
+    groups = rows.groups
     cov = {"cov_type": "cluster", "cov_kwds": {"groups": groups}}
     res, fit_label = None, ""
     with pywarnings.catch_warnings(record=True):

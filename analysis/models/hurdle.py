@@ -14,10 +14,9 @@ from analysis.models.result import (
     ACTIVITY_TERMS,
     ModelResult,
     cluster_warning,
-    design_matrix,
     empty_result,
     headline_numbers,
-    missing_columns,
+    model_rows,
     never_crash,
     small_sample_rule,
     tidy_table,
@@ -76,16 +75,13 @@ def event_hurdle(
     """
     model = "event_hurdle"
     terms = list(terms or ACTIVITY_TERMS)
-    needed = ["events", "relationship_id"] + terms + (["year"] if year_effects else [])
-    if missing := missing_columns(panel, needed):
-        return empty_result(model, f"the panel lacks column(s) {', '.join(missing)}")
-    df = panel.dropna(subset=needed).reset_index(drop=True)
-    n_rel = int(df["relationship_id"].nunique())
-    y = df["events"].to_numpy(dtype=float)
+    rows = model_rows(panel, model, "events", terms, year_effects)
+    if isinstance(rows, ModelResult):
+        return rows
+    df, y, n_rel = rows.df, rows.y, rows.n_rel
     if len(y) == 0 or (y == 0).all():
         return empty_result(model, "no usable rows with events", len(df), n_rel)
-    X = design_matrix(df, terms, year_effects)
-    groups = pd.factorize(df["relationship_id"])[0]
+    X, groups = rows.X, rows.groups
     n_event_rel = int(df.loc[y > 0, "relationship_id"].nunique())
     small = small_sample_rule(n_event_rel, "with any event")
     warn = cluster_warning(n_rel)

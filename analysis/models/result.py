@@ -114,6 +114,36 @@ def missing_columns(df: pd.DataFrame, cols: list[str]) -> list[str]:
     return [c for c in cols if c not in df.columns]
 
 
+@dataclass
+class ModelRows:
+    """The rows a panel model is fitted on: complete in the outcome, the terms and (with year effects)
+    the year; ``y`` the outcome, ``n_rel`` the relationships they come from, ``groups`` their codes."""
+
+    df: pd.DataFrame
+    y: np.ndarray
+    n_rel: int
+    terms: list[str]
+    year_effects: bool
+
+    @functools.cached_property
+    def X(self) -> pd.DataFrame:
+        return design_matrix(self.df, self.terms, self.year_effects)
+
+    @property
+    def groups(self) -> np.ndarray:
+        return pd.factorize(self.df["relationship_id"])[0]
+
+
+def model_rows(panel: pd.DataFrame, model: str, outcome: str, terms: list[str],
+               year_effects: bool) -> ModelRows | ModelResult:
+    """The rows to fit ``model`` on, or an empty result naming the columns the panel lacks."""
+    needed = [outcome, "relationship_id"] + terms + (["year"] if year_effects else [])
+    if missing := missing_columns(panel, needed):
+        return empty_result(model, f"the panel lacks column(s) {', '.join(missing)}")
+    df = panel.dropna(subset=needed).reset_index(drop=True)
+    return ModelRows(df, df[outcome].to_numpy(dtype=float), int(df["relationship_id"].nunique()), terms, year_effects)
+
+
 def design_matrix(
     df: pd.DataFrame, terms: list[str], year_effects: bool = False, intercept: bool = True
 ) -> pd.DataFrame:
