@@ -1,0 +1,1 @@
+"""Chinese documents to candidate rows of the raw-data contract (`python -m analysis extract`)."""
