@@ -6,11 +6,14 @@ import os
 
 import pandas as pd
 
-from analysis.panel.sql import YEAR_RANGE_SQL, file_format
+from analysis.panel.duck import file_format
+from analysis.panel.sql import YEAR_RANGE_SQL
 
 SPARK_SCHEMAS = {
     "rel": "rel_no INT, relationship_id STRING, city_a STRING, city_b STRING, kind STRING, established INT, "
-    "last_year INT, pair_lo STRING, pair_hi STRING, log_distance DOUBLE, international DOUBLE",
+    "last_year INT, pair_lo STRING, pair_hi STRING, log_distance DOUBLE, international DOUBLE, unit_no INT",
+    "units": "unit_no INT, relationship_id STRING, pair_id STRING, relationship_ids STRING, city_a STRING, "
+    "city_b STRING, kind STRING, established INT, log_distance DOUBLE, international DOUBLE",
     "cty": "city_id STRING, prefecture_id STRING",
     "yrs": "year INT",
     "obs": "relationship_id STRING, year INT",
@@ -68,8 +71,9 @@ def register_events_spark(spark, events: pd.DataFrame | list[str]) -> None:
     )
 
 
-def register_tables_spark(spark, rel: pd.DataFrame, cty: pd.DataFrame, years: pd.DataFrame, obs: pd.DataFrame) -> None:
-    for name, frame in {"rel": rel, "cty": cty, "yrs": years, "obs": obs}.items():
+def register_tables_spark(spark, rel: pd.DataFrame, units: pd.DataFrame, cty: pd.DataFrame, years: pd.DataFrame,
+                          obs: pd.DataFrame) -> None:
+    for name, frame in {"rel": rel, "units": units, "cty": cty, "yrs": years, "obs": obs}.items():
         _spark_frame(spark, frame, name).createOrReplaceTempView(name)
 
 

@@ -12,10 +12,19 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from analysis.data.contract import RELATIONSHIP_KINDS
 from analysis.geo import great_circle_km, log_distance_km
 from analysis.panel import sql as panel_sql
 
 ENGINES = ("duckdb", "spark", "pandas")
+UNITS = ("pair", "relationship")  # the panel's unit: a city pair (default) or each relationship
+# The kind a pair is known by when it has several relationships (docs/PANEL_UNIT.md): mandated
+# pairings, which come with targets, yearly assessment and transfers, before voluntary ties.
+KIND_PRIORITY = ("east_west_pairing", "counterpart_cooperation", "strategic_cooperation", "sister_city",
+                 "friendly_exchange", "other")
+KIND_COLUMNS = [f"kind_{k}" for k in RELATIONSHIP_KINDS]  # 1 when a relationship of that kind is in force
+# how a unit's first year was set, by precedence (a tie between a pair's relationships goes to the first)
+ENTRY_RULES = panel_sql.ENTRY_RULE_NAMES
 
 PANEL_COLUMNS = [
     "relationship_id", "city_a", "city_b", "kind", "year",
@@ -23,8 +32,9 @@ PANEL_COLUMNS = [
     "leader_visit_lag", "cooperation_lag", "exchange_lag", "active_lag",
     "log_distance", "age", "international", "established",
     "years_since_event", "dormant", "first_year", "observed",
+    "pair_id", "relationship_ids", "entry_rule", *KIND_COLUMNS,
 ]
-STRING_COLUMNS = ["relationship_id", "city_a", "city_b", "kind"]
+STRING_COLUMNS = ["relationship_id", "city_a", "city_b", "kind", "pair_id", "relationship_ids", "entry_rule"]
 FLOAT_COLUMNS = ["leader_visit_lag", "cooperation_lag", "exchange_lag", "active_lag", "log_distance", "international"]
 INT_COLUMNS = [c for c in PANEL_COLUMNS if c not in STRING_COLUMNS + FLOAT_COLUMNS + ["established"]]
 # missing (NA) in a year no source watched; nullable ``Int64`` when the data declare windows,
@@ -55,9 +65,10 @@ class PanelOptions:
     end_year: int | None = None
     min_events: int = 1
     dormancy_years: int = 3
+    unit: str = "pair"
 
     def check(self) -> None:
-        problems = []
+        problems = [] if self.unit in UNITS else [f"unit must be one of {', '.join(UNITS)}, got {self.unit!r}"]
         for name in ("start_year", "end_year"):
             value = getattr(self, name)
             if value is not None and (not isinstance(value, (int, np.integer)) or isinstance(value, bool)):
@@ -119,6 +130,40 @@ def prepare_relationships(relationships: pd.DataFrame, cities: pd.DataFrame, end
     })
 
 
+def kind_rank(kinds: pd.Series) -> np.ndarray:
+    """Position of each kind in :data:`KIND_PRIORITY` (a kind outside it ranks last)."""
+    return kinds.map({k: i for i, k in enumerate(KIND_PRIORITY)}).fillna(len(KIND_PRIORITY)).to_numpy(dtype="int64")
+
+
+def prepare_units(rel: pd.DataFrame, unit: str = "pair") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The panel's units: ``rel`` (from :func:`prepare_relationships`) with ``unit_no`` added, and one
+    row per unit with what its rows carry.
+
+    ``unit="relationship"``: every relationship is a unit. ``unit="pair"``: the relationships of one
+    unordered pair of places form one unit, known by its principal relationship (the first by
+    :data:`KIND_PRIORITY`, then the earliest established, then id): its ``relationship_id``, ``kind``
+    and the order of ``city_a``/``city_b``; ``established`` is the earliest of the pair's.
+    """
+    if unit not in UNITS:
+        raise ValueError(f"unit must be one of {', '.join(UNITS)}, got {unit!r}")
+    rel = rel.assign(pair_id=rel["pair_lo"] + "|" + rel["pair_hi"])
+    key = rel["pair_id"] if unit == "pair" else rel["relationship_id"]
+    ranked = rel.assign(_key=key.to_numpy(), _rank=kind_rank(rel["kind"]),
+                        _est=rel["established"].astype("float64").fillna(np.inf))
+    ranked = ranked.sort_values(["_key", "_rank", "_est", "relationship_id"], kind="stable")
+    units = ranked.drop_duplicates("_key").set_index("_key")
+    shared = ranked[ranked["_key"].duplicated(keep=False)].sort_values(["_key", "relationship_id"], kind="stable")
+    members = shared.groupby("_key", sort=False)  # a Python join per shared pair only: cheap at scale
+    units["relationship_ids"] = members["relationship_id"].agg(";".join).reindex(units.index).fillna(units["relationship_id"])
+    units["established"] = members["established"].min().astype("Int64").reindex(units.index).fillna(units["established"])
+    units = units.sort_values("relationship_id", kind="stable").reset_index()
+    units["unit_no"] = np.arange(len(units), dtype="int32")  # position in unit-id order: window/sort key
+    out = rel.assign(unit_no=key.map(units.set_index("_key")["unit_no"]).astype("int32").to_numpy())
+    columns = ["unit_no", "relationship_id", "pair_id", "relationship_ids", "city_a", "city_b", "kind", "established",
+               "log_distance", "international"]
+    return out, units[columns]
+
+
 def prepare_observed(observed: pd.DataFrame | None) -> pd.DataFrame:
     """``relationship_id, year`` distinct, as plain string and int32 (empty when None)."""
     if observed is None:
@@ -133,7 +178,8 @@ def prepare_observed(observed: pd.DataFrame | None) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Plan:
-    rel: pd.DataFrame
+    rel: pd.DataFrame  # one row per relationship, with its unit_no
+    units: pd.DataFrame  # one row per unit (prepare_units)
     years: pd.DataFrame
     end_year: int
     first_row_year: int
@@ -143,17 +189,19 @@ class Plan:
 
 
 def make_plan(relationships, cities, options: PanelOptions, data_lo: int | None, data_hi: int | None,
-              windows: bool = False) -> Plan:
-    """Resolve the year bounds (end_year defaults to the last year in the events)."""
+              windows: bool = False, observed: pd.DataFrame | None = None) -> Plan:
+    """Resolve the year bounds (end_year defaults to the last year in the events) and the units."""
     end_year = options.end_year if options.end_year is not None else data_hi
     if end_year is None:
         raise ValueError("the events are empty: give end_year explicitly")
     end_year = int(end_year)
-    rel = prepare_relationships(relationships, cities, end_year)
+    rel, units = prepare_units(prepare_relationships(relationships, cities, end_year), options.unit)
     first_data_year = None if data_lo is None else min(int(data_lo), end_year)
     candidates = [y for y in (first_data_year, options.start_year, end_year) if y is not None]
     if rel["established"].notna().any():
         candidates.append(int(rel["established"].min()))
+    if observed is not None and len(observed):  # a unit may enter in the first year a source watched it
+        candidates.append(int(observed["year"].min()))
     years_lo = min(candidates)
     first_row_year = options.start_year if options.start_year is not None else years_lo
     sql = panel_sql.panel_sql(
@@ -162,7 +210,7 @@ def make_plan(relationships, cities, options: PanelOptions, data_lo: int | None,
         all_observed=not windows,
     )
     years = pd.DataFrame({"year": np.arange(years_lo, end_year + 1, dtype="int32")})
-    return Plan(rel, years, end_year, int(first_row_year), first_data_year, sql, windows)
+    return Plan(rel, units, years, end_year, int(first_row_year), first_data_year, sql, windows)
 
 
 PANEL_DTYPES = {**{c: "str" for c in STRING_COLUMNS}, **{c: "int64" for c in INT_COLUMNS},

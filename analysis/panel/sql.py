@@ -1,12 +1,14 @@
 """The panel's aggregation, written once in SQL that both duckdb and Spark SQL accept.
 
-The SQL reads four views that each engine registers under the same names:
+The SQL reads six views that each engine registers under the same names:
 
 - ``ev_src``: events with ``year, origin, destination, kind, leader_rank, count,
   relationship_id`` (other columns are ignored);
 - ``rel``: relationships prepared by :func:`analysis.panel.spec.prepare_relationships`
   (``relationship_id, city_a, city_b, kind, established, last_year, pair_lo, pair_hi,
-  log_distance, international``);
+  log_distance, international``) with the ``unit_no`` of :func:`analysis.panel.spec.prepare_units`;
+- ``units``: one row per unit (a city pair or a relationship): ``unit_no, relationship_id, pair_id,
+  relationship_ids, city_a, city_b, kind, established, log_distance, international``;
 - ``cty``: ``city_id, prefecture_id``;
 - ``yrs``: one row per calendar year the panel can span (``year``);
 - ``obs``: the relationship-years some source watched (``relationship_id, year``; empty
@@ -15,20 +17,13 @@ The SQL reads four views that each engine registers under the same names:
 Portability rules kept here: no engine-specific functions (``LN(1 + x)`` instead of
 ``log1p``; no ``generate_series``: years come from the ``yrs`` table), no quoted
 identifiers, explicit casts to ``INT``/``BIGINT``/``DOUBLE``/``STRING``, parameters as
-integer literals. Only the view registration differs between :func:`run_duckdb` and
-:func:`analysis.panel.spark.run_spark`.
+integer literals. Only the view registration differs between :func:`analysis.panel.duck.run_duckdb`
+and :func:`analysis.panel.spark.run_spark`.
 """
 
 from __future__ import annotations
 
-import glob as _glob
-import os
-from pathlib import Path
-from typing import Sequence
-
-import pandas as pd
-
-from analysis.data.contract import COOPERATION_KINDS
+from analysis.data.contract import COOPERATION_KINDS, RELATIONSHIP_KINDS
 
 EVENT_COLUMNS = ["year", "origin", "destination", "kind", "leader_rank", "count", "relationship_id"]
 
@@ -52,79 +47,113 @@ MEASURES = f"""
         THEN 0 ELSE COALESCE(CAST(e.count AS BIGINT), 1) END) AS exchange_count
 """
 
+# Per unit-year: which kinds of the unit's relationships are in force (one column per vocabulary kind)
+KIND_FLAGS = ",\n    ".join(f"MAX(CASE WHEN e.kind = '{kind}' THEN 1 ELSE 0 END) AS kind_{kind}"
+                               for kind in RELATIONSHIP_KINDS)
+KIND_SELECT = ", ".join(f"CAST(k.kind_{kind} AS BIGINT) AS kind_{kind}" for kind in RELATIONSHIP_KINDS)
+ENTRY_RULE_NAMES = ("established", "first_observed", "start_year", "data_start")  # rule_no 1..4
+
 PANEL_SQL_TEMPLATE = """
 WITH
 named_groups AS (
-  -- events that name their relationship, per relationship and year
-  SELECT e.relationship_id AS relationship_id, CAST(e.year AS INT) AS year, __MEASURES__
+  -- events that name their relationship, per unit and year (one relationship: one unit)
+  SELECT r.unit_no AS unit_no, CAST(e.year AS INT) AS year, __MEASURES__
   FROM ev_src e
+  JOIN rel r ON r.relationship_id = e.relationship_id
   WHERE e.relationship_id <> '' AND e.year <= __END_YEAR__
-  GROUP BY e.relationship_id, CAST(e.year AS INT)
+  GROUP BY r.unit_no, CAST(e.year AS INT)
 ),
 unnamed_groups AS (
-  -- events without an id, per ordered city pair and year: matched below, once per pair
+  -- events without an id, per ordered city pair and year: matched below, once per unit
   SELECT e.origin AS origin, e.destination AS destination, CAST(e.year AS INT) AS year, __MEASURES__
   FROM ev_src e
   WHERE (e.relationship_id IS NULL OR e.relationship_id = '') AND e.year <= __END_YEAR__
   GROUP BY e.origin, e.destination, CAST(e.year AS INT)
 ),
 __ENDS__,
-pair_relationships AS (
-  -- each distinct ordered pair -> the relationships of its unordered pair (DISTINCT: a pair
-  -- counts once per relationship even if its ends match in more than one way)
-  SELECT DISTINCT p.origin AS origin, p.destination AS destination, r.relationship_id AS relationship_id
+pair_units AS (
+  -- each distinct ordered pair -> the units of its unordered pair. DISTINCT: an event counts once per
+  -- unit, however many of the unit's relationships (a pair unit) or end matches it has
+  SELECT DISTINCT p.origin AS origin, p.destination AS destination, r.unit_no AS unit_no
   FROM (SELECT DISTINCT origin, destination FROM unnamed_groups) p
   JOIN ends eo ON eo.city = p.origin
   JOIN ends ed ON ed.city = p.destination
   JOIN rel r ON r.pair_lo = LEAST(eo.end_key, ed.end_key) AND r.pair_hi = GREATEST(eo.end_key, ed.end_key)
 ),
 matched AS (
-  SELECT relationship_id, year, events, leader_visit, cooperation, exchange_count FROM named_groups
+  SELECT unit_no, year, events, leader_visit, cooperation, exchange_count FROM named_groups
   UNION ALL
-  SELECT pr.relationship_id, g.year, g.events, g.leader_visit, g.cooperation, g.exchange_count
+  SELECT pu.unit_no, g.year, g.events, g.leader_visit, g.cooperation, g.exchange_count
   FROM unnamed_groups g
-  JOIN pair_relationships pr ON pr.origin = g.origin AND pr.destination = g.destination
+  JOIN pair_units pu ON pu.origin = g.origin AND pu.destination = g.destination
 ),
-rel_years AS (
-  SELECT relationship_id, year,
+unit_years AS (
+  SELECT unit_no, year,
     SUM(events) AS events, MAX(leader_visit) AS leader_visit,
     MAX(cooperation) AS cooperation, SUM(exchange_count) AS exchange_count
   FROM matched
-  GROUP BY relationship_id, year
-),
-first_event AS (
-  SELECT relationship_id, MIN(year) AS first_event_year FROM rel_years GROUP BY relationship_id
+  GROUP BY unit_no, year
 ),
 watched AS (
-  SELECT DISTINCT CAST(o.relationship_id AS STRING) AS relationship_id, CAST(o.year AS INT) AS year FROM obs o
+  SELECT DISTINCT r.unit_no AS unit_no, r.relationship_id AS relationship_id, CAST(o.year AS INT) AS year
+  FROM obs o
+  JOIN rel r ON r.relationship_id = CAST(o.relationship_id AS STRING)
 ),
 first_watch AS (
   SELECT relationship_id, MIN(year) AS first_watch_year FROM watched GROUP BY relationship_id
 ),
+unit_watched AS (
+  SELECT DISTINCT unit_no, year FROM watched
+),
+entries AS (
+  -- each relationship's first year and the rule that set it (never its own first event, which
+  -- would make that year active by construction); relationships with no year in the panel drop out
+  SELECT x.unit_no, x.kind, x.entry_year, x.rule_no, x.last_year
+  FROM (
+    SELECT r.unit_no AS unit_no, r.kind AS kind, CAST(r.last_year AS INT) AS last_year,
+      CAST(COALESCE(r.established, w.first_watch_year, __UNKNOWN_START__) AS INT) AS entry_year,
+      CASE WHEN r.established IS NOT NULL THEN 1 WHEN w.first_watch_year IS NOT NULL THEN 2
+        ELSE __UNKNOWN_RULE__ END AS rule_no
+    FROM rel r
+    LEFT JOIN first_watch w ON w.relationship_id = r.relationship_id
+  ) x
+  WHERE x.entry_year <= x.last_year
+),
 bounds AS (
-  SELECT r.rel_no, r.relationship_id,
-    CAST(COALESCE(r.established, __UNKNOWN_START__) AS INT) AS spine_start,
-    CAST(r.last_year AS INT) AS spine_end
-  FROM rel r
-  LEFT JOIN first_event f ON f.relationship_id = r.relationship_id
-  LEFT JOIN first_watch w ON w.relationship_id = r.relationship_id
+  SELECT unit_no, MIN(entry_year) AS spine_start, MAX(last_year) AS spine_end FROM entries GROUP BY unit_no
+),
+entry_rules AS (
+  -- the rule of the relationship that entered first (a tie: the rule listed first)
+  SELECT e.unit_no, MIN(e.rule_no) AS rule_no
+  FROM entries e
+  JOIN bounds b ON b.unit_no = e.unit_no AND b.spine_start = e.entry_year
+  GROUP BY e.unit_no
 ),
 spine AS (
   -- every year from start to end; observed when watched or when an event is recorded in it
-  SELECT b.rel_no, b.spine_start, y.year AS year,
-    CASE WHEN __ALL_OBSERVED__ = 1 OR a.relationship_id IS NOT NULL OR w.relationship_id IS NOT NULL
+  SELECT b.unit_no, b.spine_start, y.year AS year,
+    CASE WHEN __ALL_OBSERVED__ = 1 OR a.unit_no IS NOT NULL OR w.unit_no IS NOT NULL
       THEN 1 ELSE 0 END AS observed,
     a.events AS n_events, a.leader_visit AS n_leader_visit, a.cooperation AS n_cooperation,
     a.exchange_count AS n_exchange_count
   FROM bounds b
   JOIN yrs y ON y.year >= b.spine_start AND y.year <= b.spine_end
-  LEFT JOIN rel_years a ON a.relationship_id = b.relationship_id AND a.year = y.year
-  LEFT JOIN watched w ON w.relationship_id = b.relationship_id AND w.year = y.year
+  LEFT JOIN unit_years a ON a.unit_no = b.unit_no AND a.year = y.year
+  LEFT JOIN unit_watched w ON w.unit_no = b.unit_no AND w.year = y.year
+),
+in_force AS (
+  -- the kinds of the unit's relationships in force each year; a year with none (between one that
+  -- ended and one that began) has no row here and no row in the panel, but feeds the lags
+  SELECT s.unit_no, s.year,
+    __KIND_FLAGS__
+  FROM spine s
+  JOIN entries e ON e.unit_no = s.unit_no AND s.year >= e.entry_year AND s.year <= e.last_year
+  GROUP BY s.unit_no, s.year
 ),
 filled AS (
   -- observed years without events are zero years; unobserved years stay NULL. Kept narrow
   -- (integer keys, no strings) because the window below sorts every column it carries
-  SELECT s.rel_no, s.spine_start, s.year, s.observed,
+  SELECT s.unit_no, s.spine_start, s.year, s.observed,
     CASE WHEN s.observed = 1 THEN COALESCE(s.n_events, 0) END AS events,
     CASE WHEN s.observed = 1 THEN COALESCE(s.n_leader_visit, 0) END AS leader_visit,
     CASE WHEN s.observed = 1 THEN COALESCE(s.n_cooperation, 0) END AS cooperation,
@@ -135,22 +164,22 @@ filled AS (
 lagged AS (
   -- the spine has every year, so the previous row is year t-1; NULL in the first year and
   -- after an unobserved year
-  SELECT f.rel_no, f.spine_start, f.year, f.observed, f.events, f.leader_visit, f.cooperation,
+  SELECT f.unit_no, f.spine_start, f.year, f.observed, f.events, f.leader_visit, f.cooperation,
     f.exchange_count, f.active,
     MAX(CASE WHEN f.observed = 0 THEN f.year END) OVER (
-      PARTITION BY f.rel_no ORDER BY f.year
+      PARTITION BY f.unit_no ORDER BY f.year
       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS last_unobserved_year,
-    LAG(f.leader_visit) OVER (PARTITION BY f.rel_no ORDER BY f.year) AS leader_visit_lag,
-    LAG(f.cooperation) OVER (PARTITION BY f.rel_no ORDER BY f.year) AS cooperation_lag,
-    LAG(f.exchange_count) OVER (PARTITION BY f.rel_no ORDER BY f.year) AS exchange_count_lag,
-    LAG(f.active) OVER (PARTITION BY f.rel_no ORDER BY f.year) AS active_lag,
+    LAG(f.leader_visit) OVER (PARTITION BY f.unit_no ORDER BY f.year) AS leader_visit_lag,
+    LAG(f.cooperation) OVER (PARTITION BY f.unit_no ORDER BY f.year) AS cooperation_lag,
+    LAG(f.exchange_count) OVER (PARTITION BY f.unit_no ORDER BY f.year) AS exchange_count_lag,
+    LAG(f.active) OVER (PARTITION BY f.unit_no ORDER BY f.year) AS active_lag,
     MAX(CASE WHEN f.active = 1 THEN f.year END) OVER (
-      PARTITION BY f.rel_no ORDER BY f.year
+      PARTITION BY f.unit_no ORDER BY f.year
       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS last_active_year
   FROM filled f
 )
 SELECT
-  r.relationship_id, r.city_a, r.city_b, r.kind,
+  u.relationship_id, u.city_a, u.city_b, u.kind,
   CAST(l.year AS BIGINT) AS year,
   CAST(l.events AS BIGINT) AS events,
   CAST(l.active AS BIGINT) AS active,
@@ -162,10 +191,11 @@ SELECT
   CAST(CASE WHEN l.observed = 1 THEN l.cooperation_lag END AS DOUBLE) AS cooperation_lag,
   CAST(CASE WHEN l.observed = 1 THEN LN(1 + l.exchange_count_lag) END AS DOUBLE) AS exchange_lag,
   CAST(CASE WHEN l.observed = 1 THEN l.active_lag END AS DOUBLE) AS active_lag,
-  CAST(r.log_distance AS DOUBLE) AS log_distance,
-  CAST(l.year - COALESCE(r.established, l.spine_start) AS BIGINT) AS age,
-  CAST(r.international AS DOUBLE) AS international,
-  r.established AS established,
+  CAST(u.log_distance AS DOUBLE) AS log_distance,
+  -- years since the unit entered the panel (its establishment when known)
+  CAST(l.year - l.spine_start AS BIGINT) AS age,
+  CAST(u.international AS DOUBLE) AS international,
+  u.established AS established,
   -- since the last observed active year (or the start): unknown when a year between was not observed
   CAST(CASE WHEN l.observed = 0 THEN NULL
     WHEN l.last_unobserved_year > COALESCE(l.last_active_year, l.spine_start) THEN NULL
@@ -177,11 +207,16 @@ SELECT
     WHEN l.last_unobserved_year > l.year - __DORMANCY_YEARS__ THEN NULL
     ELSE 1 END AS BIGINT) AS dormant,
   CASE WHEN l.year = l.spine_start THEN 1 ELSE 0 END AS first_year,
-  CAST(l.observed AS BIGINT) AS observed
+  CAST(l.observed AS BIGINT) AS observed,
+  u.pair_id, u.relationship_ids,
+  CASE er.rule_no __ENTRY_RULE_CASES__ END AS entry_rule,
+  __KIND_SELECT__
 FROM lagged l
-JOIN rel r ON r.rel_no = l.rel_no
+JOIN units u ON u.unit_no = l.unit_no
+JOIN entry_rules er ON er.unit_no = l.unit_no
+JOIN in_force k ON k.unit_no = l.unit_no AND k.year = l.year
 WHERE l.year >= __FIRST_ROW_YEAR__
-ORDER BY l.rel_no, l.year
+ORDER BY l.unit_no, l.year
 """
 
 YEAR_RANGE_SQL = "SELECT MIN(CAST(e.year AS INT)) AS lo, MAX(CAST(e.year AS INT)) AS hi FROM ev_src e"
@@ -219,20 +254,24 @@ def panel_sql(
                             dormancy_years=dormancy_years).items():
         if not isinstance(value, int) or isinstance(value, bool):
             raise TypeError(f"{name} must be an int, got {value!r}")
-    # A relationship without an established year starts at start_year when given, otherwise
-    # at the first year a source watched it, or its first event year (or the first year of the data).
+    # A relationship without an established year enters in the first year a source watched it,
+    # else at start_year when given, else in the first year of the data (end_year when there is none).
     if start_year is not None:
-        unknown_start = str(int(start_year))
+        unknown_start, unknown_rule = int(start_year), 3
     else:
-        fallback = int(first_data_year) if first_data_year is not None else int(end_year)
-        unknown_start = f"COALESCE(w.first_watch_year, f.first_event_year, {fallback})"
+        unknown_start, unknown_rule = (int(first_data_year) if first_data_year is not None else int(end_year)), 4
+    rule_cases = " ".join(f"WHEN {i} THEN '{name}'" for i, name in enumerate(ENTRY_RULE_NAMES, start=1))
     return (
         PANEL_SQL_TEMPLATE.replace("__ENDS__", ENDS_CTE.strip())
         .replace("__MEASURES__", MEASURES.strip())
+        .replace("__KIND_FLAGS__", KIND_FLAGS)
+        .replace("__KIND_SELECT__", KIND_SELECT)
+        .replace("__ENTRY_RULE_CASES__", rule_cases)
         .replace("__END_YEAR__", str(end_year))
         .replace("__MIN_EVENTS__", str(min_events))
         .replace("__DORMANCY_YEARS__", str(dormancy_years))
-        .replace("__UNKNOWN_START__", unknown_start)
+        .replace("__UNKNOWN_START__", str(unknown_start))
+        .replace("__UNKNOWN_RULE__", str(unknown_rule))
         .replace("__FIRST_ROW_YEAR__", str(first_row_year))
         .replace("__ALL_OBSERVED__", "1" if all_observed else "0")
     )
@@ -240,97 +279,3 @@ def panel_sql(
 
 def assign_sql() -> str:
     return ASSIGN_SQL_TEMPLATE.replace("__ENDS__", ENDS_CTE.strip())
-
-
-# --------------------------------------------------------------------------- sources
-
-def expand_files(paths: str | os.PathLike | Sequence[str | os.PathLike]) -> list[str]:
-    """Sorted list of files from a path, a glob or a list of either; error if none exist."""
-    items = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
-    files: list[str] = []
-    for item in items:
-        text = str(item)
-        if "://" in text:  # remote storage (s3a://, hdfs://): left to the engine to list
-            files.append(text)
-            continue
-        matches = sorted(_glob.glob(text)) if any(ch in text for ch in "*?[") else [text]
-        files.extend(m for m in matches if Path(m).is_file())
-    if not files:
-        raise FileNotFoundError(f"no event files found at {paths!r}")
-    return files
-
-
-def file_format(files: Sequence[str]) -> str:
-    suffixes = {Path(f).suffix.lower() for f in files}
-    if suffixes <= {".parquet", ".pq"}:
-        return "parquet"
-    if suffixes <= {".csv"}:
-        return "csv"
-    raise ValueError(f"event files must be all Parquet or all CSV, got suffixes {sorted(suffixes)}")
-
-
-# --------------------------------------------------------------------------- duckdb
-
-def duckdb_connection(threads: int | None = None, memory_limit: str | None = None):
-    """An in-memory duckdb connection sized for this machine (spills to a temp dir)."""
-    import duckdb
-    import tempfile
-
-    con = duckdb.connect()
-    con.execute(f"SET threads = {int(threads or os.cpu_count() or 1)}")
-    if memory_limit:
-        con.execute(f"SET memory_limit = '{memory_limit}'")
-    # insertion order is irrelevant (the query sorts); dropping it lets big scans stream
-    con.execute("SET preserve_insertion_order = false")
-    con.execute(f"SET temp_directory = '{tempfile.gettempdir()}/duckdb_spill'")
-    return con
-
-
-def _duckdb_file_view(con, files: list[str]) -> None:
-    fmt = file_format(files)
-    listing = "[" + ", ".join("'" + f.replace("'", "''") + "'" for f in files) + "]"
-    if fmt == "parquet":
-        source = f"read_parquet({listing}, union_by_name = true)"
-    else:
-        source = f"read_csv({listing}, header = true, all_varchar = true, union_by_name = true)"
-    columns = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
-    if "year" in columns:
-        year = "year"
-    elif "date" in columns:
-        year = "CAST(SUBSTR(CAST(date AS STRING), 1, 4) AS INT)"
-    else:
-        raise ValueError(f"event files {files[:3]}...: need a 'year' or a 'date' column")
-    missing = [c for c in EVENT_COLUMNS if c not in columns and c != "year"]
-    if missing:
-        raise ValueError(f"event files {files[:3]}...: missing column(s) {', '.join(missing)}")
-    count = "CAST(NULLIF(CAST(count AS STRING), '') AS BIGINT)" if fmt == "csv" else "count"
-    # plain column references where possible, so the SQL's filters reach the Parquet reader
-    con.execute(
-        f"""CREATE OR REPLACE VIEW ev_src AS SELECT {year} AS year, origin, destination, kind,
-        leader_rank, {count} AS count, relationship_id FROM {source}"""
-    )
-
-
-def register_events_duckdb(con, events: pd.DataFrame | list[str]) -> None:
-    """Events as the view ``ev_src``: a DataFrame, or Parquet/CSV files read in place."""
-    if isinstance(events, pd.DataFrame):
-        con.register("ev_src", events)
-    else:
-        _duckdb_file_view(con, events)
-
-
-def register_tables_duckdb(con, rel: pd.DataFrame, cty: pd.DataFrame, years: pd.DataFrame, obs: pd.DataFrame) -> None:
-    con.register("rel", rel)
-    con.register("cty", cty)
-    con.register("yrs", years)
-    con.register("obs", obs)
-
-
-def run_duckdb(con, sql: str) -> pd.DataFrame:
-    # via Arrow: about twice as fast as .df() for the panel's string columns
-    return con.sql(sql).to_arrow_table().to_pandas()
-
-
-def year_range_duckdb(con) -> tuple[int | None, int | None]:
-    lo, hi = con.execute(YEAR_RANGE_SQL).fetchall()[0]
-    return (None if lo is None else int(lo), None if hi is None else int(hi))

@@ -59,3 +59,14 @@ def test_spark_equals_duckdb_with_observation_windows(spark):
         expected = build_panel(raw, engine="duckdb", **kwargs)
         assert (expected["observed"] == 0).any()
         pd.testing.assert_frame_equal(got, expected)
+
+
+def test_spark_equals_duckdb_on_pairs_with_several_relationships(spark):
+    from tests.unit.panel.test_units import shared_pairs
+
+    cities, rels, events = shared_pairs(5)
+    raw = PanelInputs(cities, rels, events)
+    for kwargs in ({}, {"unit": "relationship"}, {"start_year": 2020, "min_events": 2}):
+        expected = build_panel(raw, engine="duckdb", **kwargs)
+        assert kwargs or expected["relationship_ids"].str.contains(";").any()
+        pd.testing.assert_frame_equal(build_panel(raw, engine="spark", spark=spark, **kwargs), expected)

@@ -122,14 +122,19 @@ def test_ended_relationship_stops_and_late_events_are_ignored(engine):
     assert row(p, "R3", 2019)["cooperation"] == 1
 
 
-def test_unknown_established_starts_at_first_event_or_start_year(engine):
+def test_unknown_established_enters_at_the_data_start_never_at_its_first_event(engine):
+    # R2 has no established year and no window; its first event is in 2020. The old rule started it
+    # there, so its first year was active by construction; it now enters in the data's first year
     p = build_panel(inputs(), engine=engine)
-    r2 = p[p["relationship_id"] == "R2"]
-    assert r2["year"].tolist() == [2020, 2021, 2022]
-    assert r2["age"].tolist() == [0, 1, 2] and r2["established"].isna().all()
+    r2 = p[p["relationship_id"] == "R2"].set_index("year")
+    assert r2.index.tolist() == [2017, 2018, 2019, 2020, 2021, 2022]
+    assert r2["active"].tolist() == [0, 0, 0, 1, 0, 1] and r2.loc[2020, "active_lag"] == 0
+    assert r2["age"].tolist() == [0, 1, 2, 3, 4, 5] and r2["established"].isna().all()
+    assert (r2["entry_rule"] == "data_start").all()
+    assert set(p.loc[p["relationship_id"] != "R2", "entry_rule"]) == {"established"}
     q = build_panel(inputs(), start_year=2019, engine=engine)
     assert q.loc[q["relationship_id"] == "R2", "year"].tolist() == [2019, 2020, 2021, 2022]
-    assert row(q, "R2", 2019)["first_year"] == 1
+    assert row(q, "R2", 2019)["first_year"] == 1 and row(q, "R2", 2019)["entry_rule"] == "start_year"
 
 
 def test_start_year_trims_rows_but_keeps_earlier_years_in_lags(engine):
@@ -161,11 +166,11 @@ def test_years_since_event_and_dormancy(engine):
     assert p["dormant"].tolist() == [0, 0, 0, 1, 1, 1, 0]
 
 
-def test_event_matching_two_relationships_of_a_pair_counts_for_each(engine):
+def test_relationship_unit_counts_a_shared_event_for_each_relationship_of_the_pair(engine):
     rel = pd.concat([relationships(), pd.DataFrame({
         "relationship_id": ["R4"], "city_a": ["CN-2"], "city_b": ["CN-1"], "kind": ["strategic_cooperation"],
         "established": pd.array([2018], dtype="Int64"), "ended": pd.array([None], dtype="Int64")})], ignore_index=True)
-    p = build_panel(inputs(rel=rel), engine=engine)
+    p = build_panel(inputs(rel=rel), engine=engine, unit="relationship")
     # pair events count for both R1 and R4; the named 2021 event only for R1
     assert row(p, "R4", 2018)["events"] == 2 and row(p, "R1", 2018)["events"] == 2
     assert row(p, "R4", 2021)["events"] == 0 and row(p, "R1", 2021)["events"] == 2
@@ -294,10 +299,12 @@ def test_without_windows_every_year_is_observed_and_types_stay_plain(engine):
     panel = build_panel(inputs(), engine=engine)
     assert (panel["observed"] == 1).all()
     assert panel["active"].dtype == "int64" and panel["dormant"].dtype == "int64"
-    # windows that watch every panel year change nothing but the nullable types
+    # windows that watch every panel year change nothing but the nullable types and the name of
+    # the rule that set R2's first year (the same year: the first one watched)
     everything = panel[["relationship_id", "year"]]
     full = build_panel(PanelInputs(cities(), relationships(), events(), everything), engine=engine)
-    pd.testing.assert_frame_equal(full, panel, check_dtype=False)
+    assert set(full.loc[full["relationship_id"] == "R2", "entry_rule"]) == {"first_observed"}
+    pd.testing.assert_frame_equal(full.drop(columns="entry_rule"), panel.drop(columns="entry_rule"), check_dtype=False)
 
 
 def random_windows(relationships: pd.DataFrame, seed: int, first: int, last: int) -> pd.DataFrame:
