@@ -1,0 +1,182 @@
+"""Chinese time expressions in a document: where they are, and the date (with its precision
+kept: day, month or year; a range gives ``date_end``) each one names.
+
+A pattern finds the spans. Plain numeric dates (2023年3月17日至18日) are read directly; every
+other form (Chinese numerals, 上旬/下旬/底, holidays, 今年以来) goes to ``jionlp.parse_time``.
+Two anchors: expressions relative to *now* (今年, 去年, 日前, 近日, 本月) are read against the
+publication date; year-less ones (3月28日, 9月, 同年, 次年) against the last date the
+document named (else the publication date). Without the anchor they need, the expression
+is dropped with a warning, never dated by guess.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import functools
+import re
+import time
+from dataclasses import dataclass
+
+NUM = r"[0-9０-９〇零一二三四五六七八九十两]"
+YEAR = rf"(?:{NUM}{{4}}年)"
+MONTH = rf"(?:{NUM}{{1,2}}月(?:份)?)"
+DAY = rf"(?:{NUM}{{1,3}}[日号])"
+PART = r"(?:上旬|中旬|下旬|初|中|底|末|上半年|下半年)"
+ANCHOR = r"(?:今年|去年|前年|明年|同年|当年|次年|翌年|同月|当月|次月|本月|上月)"
+POINT = rf"(?:(?:{YEAR}|{ANCHOR})?(?:{MONTH}{DAY}?|{DAY})|{YEAR}|{ANCHOR})"
+RANGE_TAIL = rf"(?:\s*(?:至|到|—|－|-|~|～)\s*(?:{YEAR}?{MONTH}?{DAY}|{YEAR}?{MONTH}|{YEAR}))?"
+DATE_PATTERN = re.compile(rf"(?:{POINT}{PART}?{RANGE_TAIL}(?:以来)?|日前|近日|近期|近年来|上半年|下半年)")
+SIMPLE = re.compile(r"^(\d{4})年(?:(\d{1,2})月(?:份)?(?:(\d{1,2})[日号])?)?(?:(?:至|到|—|－|-|~|～)(?:(\d{4})年)?(?:(\d{1,2})月)?(?:(\d{1,2})[日号])?)?$")
+NOW_WORDS = {"今年": 0, "去年": -1, "前年": -2, "明年": 1}
+CONTEXT_WORDS = {"同年": 0, "当年": 0, "次年": 1, "翌年": 1}
+VAGUE_RECENT = ("日前", "近日", "近期")
+
+
+@dataclass(frozen=True)
+class DateMention:
+    start: int
+    end: int
+    text: str
+    date: str | None  # YYYY-MM-DD, YYYY-MM or YYYY; None when it cannot be known
+    date_end: str | None
+    precision: str | None  # day | month | year
+    since: bool = False  # 以来: from this date onwards (a period, not one event's date)
+    warning: str | None = None
+
+
+def _fmt(d: dt.date, precision: str) -> str:
+    return {"day": d.isoformat(), "month": d.strftime("%Y-%m"), "year": str(d.year)}[precision]
+
+
+def _last_day(y: int, m: int) -> int:
+    return calendar.monthrange(y, m)[1]
+
+
+def _simple(expr: str) -> tuple[str, str | None, str] | None:
+    """2023年3月17日至18日 and its shorter forms, read directly (the common case, kept fast)."""
+    m = SIMPLE.match(expr)
+    if not m:
+        return None
+    y, mo, d, y2, mo2, d2 = (int(g) if g else None for g in m.groups())
+    try:
+        if mo is None:
+            start, prec = dt.date(y, 1, 1), "year"
+        elif d is None:
+            start, prec = dt.date(y, mo, 1), "month"
+        else:
+            start, prec = dt.date(y, mo, d), "day"
+        end = None
+        if y2 or mo2 or d2:
+            ey, em = y2 or y, mo2 or (mo if d2 else None)
+            if d2 and em:
+                end = _fmt(dt.date(ey, em, d2), "day")
+            elif em:
+                end = _fmt(dt.date(ey, em, 1), "month")
+            else:
+                end = str(ey)
+    except ValueError:
+        return None
+    return _fmt(start, prec), end, prec
+
+
+@functools.lru_cache(maxsize=4096)
+def _jionlp(expr: str, base: dt.date) -> tuple[str, str | None, str] | None:
+    """jionlp's reading of one expression against a base date, as (date, date_end, precision)."""
+    import jionlp
+
+    try:
+        parsed = jionlp.parse_time(expr, time_base=time.mktime(base.timetuple()))
+    except Exception:  # noqa: BLE001  jionlp raises bare ValueErrors and others on what it cannot read
+        return None
+    start_text, end_text = parsed["time"][0], parsed["time"][1]
+    start = dt.datetime.strptime(start_text[:10], "%Y-%m-%d").date()
+    if end_text == "inf" or not isinstance(end_text, str):
+        return str(start.year), None, "year"
+    end = dt.datetime.strptime(end_text[:10], "%Y-%m-%d").date()
+    if parsed.get("definition") == "blur":  # 下旬, 年底: the smallest unit that holds it
+        if (start.year, start.month) == (end.year, end.month):
+            return _fmt(start, "month"), None, "month"
+        return str(start.year), None, "year"
+    if start == end:
+        return _fmt(start, "day"), None, "day"
+    if start.day == 1 and end.day == _last_day(end.year, end.month):
+        if start.month == 1 and end.month == 12 and start.year == end.year:
+            return str(start.year), None, "year"
+        if (start.year, start.month) == (end.year, end.month):
+            return _fmt(start, "month"), None, "month"
+        return _fmt(start, "month"), _fmt(end, "month"), "month"
+    return _fmt(start, "day"), _fmt(end, "day"), "day"
+
+
+def _to_ascii_digits(text: str) -> str:
+    return text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+
+
+def read_expression(expr: str, published: dt.date | None, context: dt.date | None,
+                    month_context: dt.date | None = None) -> tuple[tuple[str, str | None, str] | None, str | None]:
+    """(date, date_end, precision) or None, and a warning when an anchor was missing."""
+    text = _to_ascii_digits(expr).replace(" ", "").removesuffix("以来")
+    if text in VAGUE_RECENT:
+        if published is None:
+            return None, f"'{expr}' needs the publication date"
+        return (_fmt(published, "month"), None, "month"), None
+    if text == "近年来":
+        return None, None
+    for word, shift in NOW_WORDS.items():
+        if text.startswith(word):
+            if published is None:
+                return None, f"'{expr}' needs the publication date"
+            text = f"{published.year + shift}年" + text[len(word):]
+    for word, shift in CONTEXT_WORDS.items():
+        if text.startswith(word):
+            anchor = context or published
+            if anchor is None:
+                return None, f"'{expr}' needs an earlier date in the document or the publication date"
+            text = f"{anchor.year + shift}年" + text[len(word):]
+    if text.startswith(("本月", "当月", "同月", "上月", "次月")):
+        anchor = published if text.startswith(("本月", "上月")) else (context or published)
+        if anchor is None:
+            return None, f"'{expr}' needs a reference date"
+        shift = {"上": -1, "次": 1}.get(text[0], 0)
+        y, m = divmod(anchor.year * 12 + anchor.month - 1 + shift, 12)
+        text = f"{y}年{m + 1}月" + text[2:]
+    if not re.match(r"^(\d{4}|[〇零一二三四五六七八九]{4})年", text):
+        anchor = month_context or published  # 3月18日: the year of the last dated month or day
+        if anchor is None:
+            return None, f"'{expr}' names no year and the document gives none"
+        text = f"{anchor.year}年" + text
+    return _simple(text) or _jionlp(text, context or published or dt.date(2000, 1, 1)), None
+
+
+def find_dates(text: str, published: dt.date | None) -> list[DateMention]:
+    """Every time expression in a document, read in order (each dated one becomes the
+    context of the year-less ones after it)."""
+    out: list[DateMention] = []
+    context: dt.date | None = None  # the last date named (同年, 次年)
+    day_context: dt.date | None = None  # the last date to the month or day, or a year heading (3月18日)
+    heading_until = -1  # a year heading holds to the end of its paragraph
+    for m in DATE_PATTERN.finditer(text):
+        expr = m.group(0)
+        if re.fullmatch(rf"{NUM}{{1,3}}[日号]", expr) or not expr.strip():
+            continue  # a bare 18日 is too often not a date (18号楼)
+        if heading_until >= 0 and m.start() > heading_until:
+            day_context, heading_until = None, -1
+        read, warning = read_expression(expr, published, context, day_context)
+        since = expr.endswith("以来")
+        if read is None:
+            out.append(DateMention(m.start(), m.end(), expr, None, None, None, since, warning))
+            continue
+        date, date_end, precision = read
+        out.append(DateMention(m.start(), m.end(), expr, date, date_end, precision, since, warning))
+        if not since:
+            parts = [int(p) for p in date.split("-")] + [1, 1]
+            context = dt.date(parts[0], parts[1], parts[2])
+            if precision != "year":
+                day_context, heading_until = context, -1
+            elif re.search(r"(?:^|[。！？!?；;\n]\s*)$", text[max(0, m.start() - 3):m.start()]) or m.start() == 0:
+                # a bare year opening a sentence dates what follows in its paragraph (2019年，…。9月，…)
+                day_context = context
+                newline = text.find("\n", m.end())
+                heading_until = newline if newline >= 0 else len(text)
+    return out

@@ -1,0 +1,305 @@
+"""Clauses to candidate events: one per kind of exchange a sentence reports, with origin ->
+destination, date, leader's rank, topics, delegates, amount and count.
+
+Plans, negations, history and sentences without two places are skipped.
+
+The rules, in order: a sentence is split at 。！？；; its cue words name the kinds (a visit
+during which an agreement is signed gives two candidates); the destination is the place
+after a movement word (赴, 到, 来) or after 在; the origin is the place that heads the
+delegation (巴中市党政代表团, 金华市委书记…率) or the other place named; a sentence with one
+place or none borrows the pair of the sentence before it (期间，双方签署…).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from analysis.extract import lexicon as lx
+from analysis.extract.dates import DateMention, find_dates
+from analysis.extract.places import Place, PlaceIndex, find_places
+from analysis.extract.roles import (
+    DIRECTED,
+    DocumentPlaces,
+    leader_rank,
+    origin_destination_pairs,
+    sentence_places,
+)
+
+SENTENCE_END = re.compile(r"[。！？!?；;\n]+")
+EARLIEST_YEAR = 1950  # dates before it are history, not exchanges
+CARRY_SENTENCES = 2  # a sentence without a date takes one from this many sentences back (期间，双方…)
+
+
+@dataclass
+class Candidate:
+    kind: str
+    origin: str
+    destination: str
+    date: str
+    date_end: str | None
+    precision: str
+    leader_rank: str
+    topics: list[str]
+    delegates: int | None
+    amount_cny: float | None
+    count: int
+    start: int  # the sentence's character span in the document
+    end: int
+    alternatives: dict[str, tuple[str, ...]] = field(default_factory=dict)  # role -> other ids
+    relationship_kind: str | None = None  # a relationship the sentence newly states
+    dated_by: str = "sentence"  # sentence | context
+    cue: str = ""  # the word that reported it
+    sentence_no: int = 0
+
+
+@dataclass
+class Analysis:
+    """Everything found in one document (candidates and the marks review.html shows)."""
+
+    text: str
+    places: list[Place]
+    dates: list[DateMention]
+    cues: list[tuple[int, int, str]]  # (start, end, kind)
+    candidates: list[Candidate]
+    warnings: list[str]
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in SENTENCE_END.finditer(text):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def _same_clause(sentence: str, a: int, b: int) -> bool:
+    return not re.search(r"[，,：:]", sentence[min(a, b):max(a, b)])
+
+
+def _cues(sentence: str) -> dict[str, list[tuple[int, int]]]:
+    """Kind -> spans of the words that report it, after the rules that tell them apart."""
+    if lx.STATISTICS.search(sentence):
+        return {}  # a statistic, even when it names projects or secondments
+    found: dict[str, list[tuple[int, int]]] = {}
+    for kind, pattern in lx.KIND_CUES.items():
+        spans = [m.span() for m in pattern.finditer(sentence)]
+        if spans:
+            found[kind] = spans
+    if "visit" not in found and (m := lx.LED_MOVE.search(sentence) or lx.RECEIVED.search(sentence) or lx.INVITED.search(sentence)):
+        found["visit"] = [m.span()]
+    # an agreement needs something signed; 签约项目 / 项目签约 is a project
+    if "agreement" in found and not (lx.SIGN_VERB.search(sentence) and lx.AGREEMENT_OBJECT.search(sentence)):
+        del found["agreement"]
+    if "project" in found and not (lx.PROJECT_VERB.search(sentence) or "签约项目" in sentence):
+        del found["project"]
+    if "training" in found and "cadre_exchange" in found and "挂职" not in sentence and "选派" not in sentence:
+        del found["cadre_exchange"]
+    visits = found.get("visit", [])
+    signs = [m.start() for m in lx.SIGN_VERB.finditer(sentence)]
+    for kind in [k for k in found if k != "visit"]:
+        keep = []
+        for a, b in found[kind]:
+            if any(v[1] <= a and _same_clause(sentence, v[1], a) for v in visits) and kind in ("project", "promotion", "meeting"):
+                continue  # 考察…产业园建设: what the visit looked at
+            if kind == "project" and any(s0 < a and _same_clause(sentence, s0, a) for s0 in signs) and lx.AGREEMENT_OBJECT.search(sentence, b):
+                continue  # 签订共建产业园合作协议: the agreement's subject
+            if kind in ("cadre_exchange", "training") and lx.ATTRIBUTIVE.match(sentence[b:]):
+                continue  # 挂职的干部
+            keep.append((a, b))
+        if keep:
+            found[kind] = keep
+        else:
+            del found[kind]
+    # a visit word inside a meeting's or promotion's name (考察座谈会) is that event, not a visit
+    if "visit" in found and ("meeting" in found or "promotion" in found or "training" in found) and not lx.DELEGATION.search(sentence) and not lx.MOVE.search(sentence):
+        del found["visit"]
+    return found
+
+
+def _clause_bounds(sentence: str, pos: int) -> tuple[int, int]:
+    left = max(sentence.rfind(c, 0, pos) for c in "，,：:") + 1
+    rights = [i for c in "，,：:" if (i := sentence.find(c, pos)) >= 0]
+    return left, min(rights) if rights else len(sentence)
+
+
+def _not_happened(sentence: str, cue_pos: int) -> bool:
+    """A plan, wish or negation in the clause of the cue (or just before it)."""
+    left, right = _clause_bounds(sentence, cue_pos)
+    if any(m.start() <= cue_pos < m.end() for m in lx.GENERIC.finditer(sentence)):
+        return True
+    return bool(lx.NOT_HAPPENED.search(sentence, max(0, left - 12), right))
+
+
+def _number(pattern: re.Pattern[str], text: str) -> float | None:
+    m = pattern.search(text)
+    if not m:
+        return None
+    value = next((g for g in m.groups() if g), None)
+    return lx.number_value(value) if value else None
+
+
+def _amount(text: str) -> float | None:
+    total = None
+    for m in lx.AMOUNT.finditer(text):
+        value = float(m.group(1)) * {"亿": 1e8, "万": 1e4, None: 1.0}[m.group(2)]
+        total = value if total is None else max(total, value)
+    return total
+
+
+def _topics(text: str) -> list[str]:
+    return [t for t, p in lx.TOPIC_PATTERNS.items() if p.search(text)]
+
+
+class _Doc(DocumentPlaces):
+    """One document's state while its sentences are read in order."""
+
+    def __init__(self, text: str, index: PlaceIndex, published: dt.date | None):
+        super().__init__(text, index, find_places(text, index))
+        self.published = published
+        self.dates = find_dates(text, published)
+        self.last_date: DateMention | None = None
+        self.last_date_sentence = -99
+
+
+def _date_for(doc: _Doc, start: int, end: int, cue_abs: int, sentence_no: int) -> tuple[DateMention | None, str]:
+    """The date of the sentence nearest before the cue (or any in it), else the context."""
+    inside = [d for d in doc.dates if start <= d.start < end and d.date]
+    before = [d for d in inside if d.start <= cue_abs and not d.since] or [d for d in inside if not d.since] or inside
+    if before:
+        # the most precise one (5月18日 over the 2018年 inside an event's name), then the nearest
+        order = {"day": 3, "month": 2, "year": 1}
+        chosen = max(before, key=lambda d: (order.get(d.precision, 0), d.start <= cue_abs, d.start))
+        return chosen, "sentence"
+    if doc.last_date is not None and sentence_no - doc.last_date_sentence <= CARRY_SENTENCES:
+        return doc.last_date, "context"
+    return None, "none"
+
+
+def _segments(spans: list[tuple[int, int]], length: int) -> list[tuple[int, int, int]]:
+    """(cue position, from, to) for each cue of one kind: a sentence reporting two visits
+    (北京…分赴天津和河北考察，河北…到天津考察) is read as two stretches."""
+    out = []
+    for i, (a, b) in enumerate(spans):
+        lo = spans[i - 1][1] if i else 0
+        hi = spans[i + 1][0] if i + 1 < len(spans) else length
+        out.append((a, lo, hi))
+    return out
+
+
+def _restated(doc: _Doc, candidates: list[Candidate], kind: str, origin: str, dest: str, date: str, word: str, sentence_no: int) -> bool:
+    """An event already found, told again: with a coarser date (2023 after 2023-03-18), or
+    with the same date and cue word a sentence or two later (推介会…出席推介会)."""
+    for c in candidates:
+        same = doc.related(c.origin, origin) and doc.related(c.destination, dest)
+        if kind not in DIRECTED:
+            same = same or doc.related(c.origin, dest) and doc.related(c.destination, origin)
+        if c.kind == kind and same:
+            if c.date.startswith(date) and len(c.date) > len(date):
+                return True
+            if c.date_end and len(date) == 10 and c.date <= date <= c.date_end:
+                return True  # a day inside a visit already found (3月17日至18日 … 3月18日)
+            if c.date == date and (c.sentence_no == sentence_no or c.cue == word and sentence_no - c.sentence_no <= CARRY_SENTENCES):
+                return True  # the same sentence (签署…协议…签约仪式), or the same word again
+    return False
+
+
+def _visit_rank(doc: _Doc, found: list[Candidate], cand: Candidate) -> str:
+    """The rank of the visit during which an agreement was signed or a meeting held, when
+    the sentence names no one (…率代表团赴广元考察。两市召开联席会议，签署协议。)."""
+    for c in reversed(found):
+        if c.kind == "visit" and c.date == cand.date and {c.origin, c.destination} == {cand.origin, cand.destination}:
+            return c.leader_rank
+    return "none"
+
+
+def _candidates_of(doc: _Doc, kind: str, spans: list[tuple[int, int]], start: int, end: int, places, sentence_no: int, out: list[Candidate]) -> tuple[str, str] | None:
+    """Candidates of one kind in one sentence (appended to ``out``); returns the pair used."""
+    sentence = doc.text[start:end]
+    used = None
+    segments = _segments(spans, len(sentence))
+    whole = len(segments) == 1
+    for n, (cue, lo, hi) in enumerate(segments):
+        local = places if whole else [(pos, p) for pos, p in places if lo <= pos < hi]
+        pairs = origin_destination_pairs(doc, sentence, local, cue, kind)
+        if not pairs and not whole and n == 0:
+            pairs, whole = origin_destination_pairs(doc, sentence, places, cue, kind), True  # one event told with several cue words
+        if not pairs and n == 0 and doc.last_pair and kind != "visit":
+            named = [p for _, p in places]  # 期间，双方签署…: the pair of the sentence before
+            if not named or any(doc.related(p.city_id, c) for p in named for c in doc.last_pair):
+                pairs, whole = [tuple(Place(0, 0, "", c, (), None) for c in doc.last_pair)], True  # type: ignore[misc]
+        if not pairs:
+            continue
+        date, dated_by = _date_for(doc, start, end, start + cue, sentence_no) if whole else _date_for(doc, start + lo, start + hi, start + cue, sentence_no)
+        if date is None and not whole:
+            date, dated_by = _date_for(doc, start, end, start + cue, sentence_no)
+        if date is None or int(date.date[:4]) < EARLIEST_YEAR:
+            continue  # undated (a background mention) or history
+        word = sentence[cue:next(b for a, b in spans if a == cue)]
+        mutual = kind in DIRECTED and lx.MUTUAL.search(sentence)
+        for origin, dest in pairs:
+            for o, d in [(origin, dest), (dest, origin)] if mutual else [(origin, dest)]:
+                if _restated(doc, out, kind, o.city_id, d.city_id, date.date, word, sentence_no):
+                    continue
+                cand = _candidate(doc, kind, sentence, places, o, d, date, dated_by, start, end, word, sentence_no)
+                if cand.leader_rank == "none" and kind in ("agreement", "meeting"):
+                    cand.leader_rank = _visit_rank(doc, out, cand)
+                out.append(cand)
+        used = (pairs[0][0].city_id, pairs[0][1].city_id)
+        if whole:
+            break
+    return used
+
+
+def _candidate(doc: _Doc, kind: str, sentence: str, places, o: Place, d: Place, date: DateMention, dated_by: str,
+               start: int, end: int, word: str, sentence_no: int) -> Candidate:
+    rel = None
+    if kind == "agreement" and lx.ESTABLISH.search(sentence):
+        rel = next((k for k, p in lx.RELATIONSHIP_KINDS.items() if p.search(sentence)), None)
+    return Candidate(
+        kind=kind, origin=o.city_id, destination=d.city_id, date=date.date, date_end=date.date_end,
+        precision=date.precision, leader_rank=leader_rank(sentence, places, d if kind in DIRECTED else None),
+        topics=_topics(sentence),
+        delegates=int(v) if kind in ("visit", "cadre_exchange", "training") and (v := _number(lx.DELEGATES, sentence)) else None,
+        amount_cny=_amount(sentence) if kind in ("project", "agreement") else None,
+        count=int(_number(lx.COUNTS[kind], sentence) or 1) if kind in lx.COUNTS else 1,
+        start=start, end=end,
+        alternatives={r: p.alternatives for r, p in (("origin", o), ("destination", d)) if p.alternatives},
+        relationship_kind=rel, dated_by=dated_by, cue=word, sentence_no=sentence_no,
+    )
+
+
+def analyse(text: str, index: PlaceIndex, published: dt.date | None) -> Analysis:
+    """Candidates and marks of one document."""
+    doc = _Doc(text, index, published)
+    warnings = sorted({d.warning for d in doc.dates if d.warning})
+    cues_out: list[tuple[int, int, str]] = []
+    candidates: list[Candidate] = []
+    for sentence_no, (start, end) in enumerate(sentences(text)):
+        sentence = text[start:end]
+        found = _cues(sentence)
+        for kind, spans in found.items():
+            cues_out.extend((start + a, start + b, kind) for a, b in spans)
+        history = lx.HISTORY.search(sentence)
+        places = sentence_places(doc, start, end)
+        made_pair = None
+        for kind, spans in found.items():
+            happened = [s for s in spans if not _not_happened(sentence, s[0])]
+            if happened and not history:
+                made_pair = _candidates_of(doc, kind, happened, start, end, places, sentence_no, candidates) or made_pair
+        named = list(dict.fromkeys(p.city_id for _, p in places))
+        if made_pair:
+            doc.last_pair = made_pair
+        elif len(named) == 2 and not doc.related(*named):
+            doc.last_pair = (named[0], named[1])  # 大连市与六盘水市确定为… 两市签署…
+        elif len(named) > 2:
+            doc.last_pair = None  # several places: no one pair holds
+        dated = [d for d in doc.dates if start <= d.start < end and d.date]
+        dated = [d for d in dated if not d.since] or dated
+        if dated:
+            doc.last_date, doc.last_date_sentence = dated[-1], sentence_no
+    return Analysis(text, doc.places, doc.dates, sorted(cues_out), candidates, warnings)

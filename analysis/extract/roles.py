@@ -1,0 +1,133 @@
+"""Who and where in one sentence: its places (我市 as the document's home place), who
+travelled and who received (origin -> destination), and the travelling leader's rank.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+from analysis.extract import lexicon as lx
+from analysis.extract.places import Place, PlaceIndex
+
+DIRECTED = ("visit", "cadre_exchange", "training", "promotion")
+
+
+class DocumentPlaces:
+    """A document's places, its home place (the one it names most) and the last pair named."""
+
+    def __init__(self, text: str, index: PlaceIndex, places: list[Place]):
+        self.text = text
+        self.index = index
+        self.places = places
+        counts: dict[str, int] = {}
+        for p in places:
+            if p.city_id and p.country == "CN":
+                counts[p.city_id] = counts.get(p.city_id, 0) + 1
+        self.home = max(counts, key=lambda c: (counts[c], c)) if counts else None
+        self.last_pair: tuple[str, str] | None = None
+
+    def related(self, a: str, b: str) -> bool:
+        """Same place, or one inside the other (巴中市 and its 平昌县)."""
+        return a == b or a in self.index.parent_ids(b) or b in self.index.parent_ids(a)
+
+
+def sentence_places(doc: DocumentPlaces, start: int, end: int) -> list[tuple[int, Place]]:
+    """Places in a sentence (positions relative to it), with 我市/本市 as the home place."""
+    out = [(p.start - start, p) for p in doc.places if start <= p.start < end and p.city_id]
+    if doc.home:
+        for m in lx.HOME.finditer(doc.text, start, end):
+            out.append((m.start() - start, Place(m.start(), m.end(), m.group(0), doc.home, (), "CN")))
+    return sorted(out, key=lambda t: t[0])
+
+
+def origin_destination_pairs(doc: DocumentPlaces, sentence: str, places: list[tuple[int, Place]], cue_pos: int, kind: str) -> list[tuple[Place, Place]]:
+    """(origin, destination) pairs for a cue: one, or one per place of a list after a movement
+    word (赴江苏、浙江、安徽); empty when the sentence names no two places."""
+    pair = _pair(doc, sentence, places, cue_pos, kind)
+    if pair is None:
+        return []
+    origin, dest = pair
+    out = [pair]
+    listed = sorted((pos, p) for pos, p in places if p.start >= dest.start)
+    for (pos_a, a), (pos_b, b) in pairwise(listed):
+        gap = sentence[pos_a + len(a.text):pos_b]
+        if not lx.LIST_SEPARATOR.match(gap):
+            break
+        if not doc.related(b.city_id, origin.city_id) and all(not doc.related(b.city_id, d.city_id) for _, d in out):
+            out.append((origin, b))
+    return out
+
+
+def _pair(doc: DocumentPlaces, sentence: str, places: list[tuple[int, Place]], cue_pos: int, kind: str) -> tuple[Place, Place] | None:
+    """(origin, destination) for a cue, or None when the sentence names no two places."""
+    distinct: list[tuple[int, Place]] = []
+    for pos, p in places:
+        if all(not doc.related(p.city_id, q.city_id) for _, q in distinct):
+            distinct.append((pos, p))
+        elif distinct and any(doc.index.parent_ids(p.city_id) & {q.city_id} for _, q in distinct):
+            # 巴中市 … 平昌县: keep the finer unit
+            distinct = [(qp, p) if p.city_id and q.city_id in doc.index.parent_ids(p.city_id) else (qp, q) for qp, q in distinct]
+    if len(distinct) < 2:
+        return None
+    if kind not in DIRECTED:  # 嘉兴市与九寨沟县在成都召开…: the two joined by 与, not the venue
+        for (pa, a), (pb, b) in pairwise(distinct):
+            if lx.COORDINATION.fullmatch(sentence[pa + len(a.text):pb]):
+                return a, b
+    # destination: the first place after a movement word or 在/于 (before the cue when possible)
+    dest = None
+    for m in sorted([*lx.MOVE.finditer(sentence), *lx.AT.finditer(sentence)], key=lambda m: m.start()):
+        after = [(pos, p) for pos, p in distinct if m.end() <= pos <= m.end() + 4]
+        if after:
+            dest = after[0]
+            break
+    if kind == "training":
+        benef = [(pos, p) for pos, p in distinct for m in lx.BENEFICIARY.finditer(sentence) if pos == m.end()]
+        if benef and dest is None:  # 金华为巴中培训干部: trainees of 巴中, trained in 金华
+            others = [x for x in distinct if x[1] is not benef[0][1]]
+            return (benef[0][1], others[0][1]) if others else None
+    origin = _head(sentence, distinct)
+    invited = [(pos, p) for pos, p in distinct for m in lx.INVITEE.finditer(sentence) if m.end() <= pos <= m.end() + 2]
+    if invited:  # 邀请维罗纳市长出席…: the invited came
+        origin = invited[0]
+    if origin is not None and dest is not None and origin[1] is dest[1]:
+        dest = None  # 会见来访的巴中市代表团: the delegation's place is where it came from
+    if dest is None:
+        others = [x for x in distinct if origin is None or x[1] is not origin[1]]
+        if origin is None:
+            origin, dest = distinct[0], distinct[1]
+        else:
+            dest = others[0]
+    if origin is None or origin[1] is dest[1]:
+        others = [x for x in distinct if x[1] is not dest[1]]
+        origin = others[0]
+    return origin[1], dest[1]
+
+
+def _head(sentence: str, places: list[tuple[int, Place]]) -> tuple[int, Place] | None:
+    """The place that heads a delegation: the nearest before a delegation word (代表团, 一行,
+    率), with no reception word (会见, 接待) between them."""
+    best = None
+    for pos, p in places:
+        m = lx.DELEGATION.search(sentence, pos, pos + 24)
+        if m is None or lx.RECEIVE.search(sentence, pos, m.start()):
+            continue
+        if best is None or m.start() - pos < best[0]:
+            best = (m.start() - pos, (pos, p))
+    return best[1] if best else None
+
+
+def leader_rank(sentence: str, places: list[tuple[int, Place]], host: Place | None) -> str:
+    """The highest rank among the titles named; for a directed exchange, titles that belong to
+    the host (虹口区副区长…会见) do not count."""
+    best = "none"
+    for m in lx.TITLE.finditer(sentence):
+        rank = lx.TITLE_RANKS[m.group(0)]
+        if host is not None:
+            owner = [p for pos, p in places if pos + len(p.text) <= m.start() <= pos + len(p.text) + 3]
+            if owner and owner[-1].city_id == host.city_id:
+                continue
+        if lx.RANK_ORDER[rank] > lx.RANK_ORDER[best]:
+            best = rank
+    if best == "none" and lx.BUREAU_SIGNS.search(sentence):
+        best = "official"  # 两市科技局签署: signed by bureaus
+    return best

@@ -1,0 +1,126 @@
+"""Scoring extracted events against hand-marked ones (the matching rules of issue 14).
+
+An extracted event matches a gold one when the kind is the same, the two places agree
+(in order for visits, secondments, training and promotions; in either order otherwise; a
+district or county also matches its prefecture) and the date agrees at the gold's
+precision (within 3 days when the gold gives a day). Each gold event matches at most one
+extracted event (greedy, in text order). Leader-rank accuracy is over matched pairs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.data.contract import EVENT_KINDS
+from analysis.data.gazetteer import Gazetteer
+
+ORDERED_KINDS = ("visit", "cadre_exchange", "training", "promotion")
+DAY_TOLERANCE = 3
+
+
+@dataclass(frozen=True)
+class Event:
+    """The fields scoring looks at (gold and extracted alike)."""
+
+    kind: str
+    origin: str  # city id
+    destination: str
+    date: str  # YYYY-MM-DD, YYYY-MM or YYYY
+    leader_rank: str = "none"
+
+
+def load_gold(path: Path, gazetteer: Gazetteer) -> list[dict]:
+    """Gold items with their events' places resolved to ids; every unresolved name is an error."""
+    items, problems = [], []
+    for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        item = json.loads(line)
+        events = []
+        for e in item["events"]:
+            ids = []
+            for role in ("origin", "destination"):
+                r = gazetteer.resolve(e[role])
+                if not r.ok:
+                    problems.append(f"{path.name}:{line_no}: {role} {e[role]!r}: {gazetteer.describe(r)}")
+                ids.append(r.city_id)
+            if e["kind"] not in EVENT_KINDS:
+                problems.append(f"{path.name}:{line_no}: kind {e['kind']!r} not in {EVENT_KINDS}")
+            events.append(Event(e["kind"], ids[0], ids[1], e["date"], e.get("leader_rank", "none")))
+        items.append({**item, "gold": events})
+    if problems:
+        raise ValueError("gold corpus problems:\n" + "\n".join(problems))
+    return items
+
+
+def _day(text: str) -> dt.date:
+    parts = [int(p) for p in text.split("-")] + [1, 1]
+    return dt.date(parts[0], parts[1], parts[2])
+
+
+def dates_agree(gold: str, found: str) -> bool:
+    """At the gold's precision; a coarser extracted date does not match a finer gold one."""
+    if len(found) < len(gold):
+        return False
+    if len(gold) == 10:
+        return abs((_day(found) - _day(gold)).days) <= DAY_TOLERANCE
+    return found[: len(gold)] == gold
+
+
+def places_agree(a: str, b: str, prefecture: dict[str, str]) -> bool:
+    return a == b or prefecture.get(a) == b or prefecture.get(b) == a
+
+
+def matches(gold: Event, found: Event, prefecture: dict[str, str]) -> bool:
+    if gold.kind != found.kind or not dates_agree(gold.date, found.date):
+        return False
+    same = places_agree(gold.origin, found.origin, prefecture) and places_agree(gold.destination, found.destination, prefecture)
+    if same or gold.kind in ORDERED_KINDS:
+        return same
+    return places_agree(gold.origin, found.destination, prefecture) and places_agree(gold.destination, found.origin, prefecture)
+
+
+def match_events(gold: list[Event], found: list[Event], prefecture: dict[str, str]) -> list[tuple[Event | None, Event | None]]:
+    """Pairs (gold, found): matched, missed (found None) and spurious (gold None)."""
+    used: set[int] = set()
+    pairs: list[tuple[Event | None, Event | None]] = []
+    for g in gold:
+        hit = next((i for i, f in enumerate(found) if i not in used and matches(g, f, prefecture)), None)
+        if hit is None:
+            pairs.append((g, None))
+        else:
+            used.add(hit)
+            pairs.append((g, found[hit]))
+    pairs += [(None, f) for i, f in enumerate(found) if i not in used]
+    return pairs
+
+
+def prefecture_map(cities: pd.DataFrame) -> dict[str, str]:
+    """id -> its prefecture id (counties and districts; a prefecture maps to itself)."""
+    pref = cities["prefecture_id"].dropna()
+    return {k: v for k, v in pref.items() if k != v}
+
+
+def score(pairs: list[tuple[Event | None, Event | None]]) -> pd.DataFrame:
+    """Precision, recall, F1 overall and per kind, and leader-rank accuracy over matches."""
+    rows = []
+    for kind in ("all", *EVENT_KINDS):
+        sel = [(g, f) for g, f in pairs if kind == "all" or (g or f).kind == kind]
+        tp = sum(g is not None and f is not None for g, f in sel)
+        fn = sum(f is None for g, f in sel)
+        fp = sum(g is None for g, f in sel)
+        if kind != "all" and tp + fn + fp == 0:
+            continue
+        precision = tp / (tp + fp) if tp + fp else float("nan")
+        recall = tp / (tp + fn) if tp + fn else float("nan")
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall > 0 else 0.0
+        matched = [(g, f) for g, f in sel if g is not None and f is not None]
+        rank_acc = sum(g.leader_rank == f.leader_rank for g, f in matched) / len(matched) if matched else float("nan")
+        rows.append({"kind": kind, "gold": tp + fn, "found": tp + fp, "matched": tp, "precision": precision,
+                     "recall": recall, "f1": f1, "leader_rank_accuracy": rank_acc})
+    return pd.DataFrame(rows)

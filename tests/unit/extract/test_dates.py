@@ -1,0 +1,46 @@
+"""Time expressions: absolute and relative, ranges and precision; the fast path agrees with jionlp."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from analysis.extract.dates import _jionlp, _simple, find_dates
+
+PUB = dt.date(2024, 5, 20)
+
+
+def read(text, published=PUB):
+    return [(d.text, d.date, d.date_end, d.precision) for d in find_dates(text, published)]
+
+
+def test_ranges_and_precision():
+    assert read("2023年3月17日至18日") == [("2023年3月17日至18日", "2023-03-17", "2023-03-18", "day")]
+    assert read("2020年7月30日至8月2日")[0][1:3] == ("2020-07-30", "2020-08-02")
+    assert read("2019年9月")[0][1:] == ("2019-09", None, "month")
+    assert read("2018年")[0][1:] == ("2018", None, "year")
+
+
+def test_year_less_dates_take_the_last_date_named():
+    found = read("2019年5月15日，签约。同年9月，回访。3月28日，开会。次年，再访。")
+    assert [f[1] for f in found] == ["2019-05-15", "2019-09", "2019-03-28", "2020"]
+
+
+def test_relative_to_publication_and_missing_anchor_warns():
+    assert read("日前")[0][1:] == ("2024-05", None, "month")
+    assert read("今年4月")[0][1] == "2024-04"
+    assert read("去年9月")[0][1] == "2023-09"
+    since = find_dates("今年以来", PUB)[0]
+    assert since.since and since.date == "2024"
+    missing = find_dates("日前，9月", None)
+    assert all(d.date is None and d.warning for d in missing)
+
+
+@pytest.mark.parametrize("expr", ["2023年3月17日", "2021年11月", "2020年7月30日至8月2日", "2019年6月5日至9日"])
+def test_fast_path_agrees_with_jionlp(expr):
+    assert _simple(expr) == _jionlp(expr, PUB)
+
+
+def test_chinese_numerals_go_to_jionlp():
+    assert read("二〇二三年三月十七日")[0][1] == "2023-03-17"

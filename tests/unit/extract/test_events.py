@@ -1,0 +1,68 @@
+"""Clauses to candidates: kinds, direction, dates, rank, amounts; what is not an event."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from analysis.extract.events import analyse
+
+PUB = dt.date(2023, 6, 1)
+
+
+def found(text, index, published=PUB):
+    return [(c.kind, c.origin, c.destination, c.date, c.leader_rank) for c in analyse(text, index, published).candidates]
+
+
+def test_visit_with_signing_gives_two_candidates(index):
+    text = "5月15日至16日，巴中市委书记率巴中市党政代表团赴上海市虹口区考察学习，双方签署《东西部协作框架协议》。"
+    assert found(text, index) == [
+        ("visit", "CN-511900", "CN-310109", "2023-05-15", "top"),
+        ("agreement", "CN-511900", "CN-310109", "2023-05-15", "top"),
+    ]
+    (visit, _) = analyse(text, index, PUB).candidates
+    assert visit.date_end == "2023-05-16" and "poverty_alleviation" in visit.topics
+
+
+def test_plans_statistics_history_and_lists_are_not_events(index):
+    for text in (
+        "巴中市计划于下半年赴金华市开展招商推介活动。",
+        "2022年，巴中市地区生产总值增长5.2%，金华市增长6%。",
+        "巴中市的友好城市包括金华市、丽水市、烟台市和泉州市。",
+        "巴中古称巴州，历史上与汉中交往密切。",
+        "青岛市尚未与陇南市签署新的合作协议。",
+        "通过领导互访、干部互派、文旅推介等方式，金华市与巴中市深化合作。",
+    ):
+        assert found(text, index) == [], text
+
+
+def test_host_and_visitor_in_a_reception(index):
+    text = "10月10日，宁波市市长会见了来访的延边朝鲜族自治州党政代表团一行。"
+    # the visitor came from 延边; the host's title does not rank the visit
+    assert found(text, index) == [("visit", "CN-222400", "CN-330200", "2023-10-10", "none")]
+
+
+def test_amount_count_delegates_and_the_pair_of_the_sentence_before(index):
+    text = "5月15日，巴中市代表团一行20人赴金华市考察。期间，两地签约项目8个，总金额12.5亿元。"
+    cands = analyse(text, index, PUB).candidates
+    visit, project = cands
+    assert visit.delegates == 20
+    assert (project.kind, project.count, project.amount_cny) == ("project", 8, 1.25e9)
+    assert {project.origin, project.destination} == {"CN-511900", "CN-330700"}
+    assert project.date == "2023-05-15" and project.dated_by == "context"
+
+
+def test_list_of_destinations_and_mutual_secondment(index):
+    tour = found("3月16日至18日，上海市党政代表团赴江苏、浙江、安徽学习考察。", index)
+    assert [c[2] for c in tour] == ["CN-320000", "CN-330000", "CN-340000"]
+    both = found("7月25日，厦门市与临夏回族自治州互派30名干部开展双向挂职。", index)
+    assert {(c[1], c[2]) for c in both} == {("CN-350200", "CN-622900"), ("CN-622900", "CN-350200")}
+
+
+def test_deputy_and_bureau_ranks(index):
+    assert found("9月3日，金华市副市长带队到巴中市调研。", index)[0][4] == "senior"
+    assert found("11月17日，遵义市商务局局长带队赴广州市考察。", index)[0][4] == "official"
+
+
+def test_a_new_relationship_is_recorded(index):
+    (cand,) = analyse("2013年1月，巴中市与上海市虹口区正式缔结友好城市关系。", index, PUB).candidates
+    assert cand.kind == "agreement" and cand.relationship_kind == "sister_city" and cand.date == "2013-01"

@@ -1,0 +1,43 @@
+"""The gold corpus: large enough, and extraction F1 on it not below the committed baseline
+(bench/extraction.csv, written by `make bench`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.data.gazetteer import build_gazetteer
+from analysis.extract.events import analyse, sentences
+from analysis.extract.scoring import (
+    Event,
+    load_gold,
+    match_events,
+    prefecture_map,
+    score,
+)
+
+BENCH = Path(__file__).resolve().parents[3] / "bench"
+TOLERANCE = 0.005
+
+
+def gold_f1(index, overlay) -> tuple[float, int]:
+    gazetteer = build_gazetteer(overlay)
+    items = load_gold(BENCH / "extraction_gold" / "gold.jsonl", gazetteer)
+    pairs, prefecture = [], prefecture_map(gazetteer.cities)
+    for item in items:
+        published = dt.date.fromisoformat(item["published"]) if item["published"] else None
+        found = [Event(c.kind, c.origin, c.destination, c.date, c.leader_rank) for c in analyse(item["text"], index, published).candidates]
+        pairs += match_events(item["gold"], found, prefecture)
+    n_sentences = sum(len(sentences(i["text"])) for i in items)
+    return float(score(pairs).set_index("kind").loc["all", "f1"]), n_sentences
+
+
+def test_gold_f1_not_below_baseline(index, overlay):
+    f1, n_sentences = gold_f1(index, overlay)
+    assert n_sentences >= 150
+    table = pd.read_csv(BENCH / "extraction.csv")
+    baseline = float(table.query("corpus == 'gold_all' and kind == 'all'")["f1"].iloc[0])
+    assert baseline >= 0.85
+    assert f1 >= baseline - TOLERANCE, f"gold F1 {f1:.4f} fell below the committed baseline {baseline:.4f}"
