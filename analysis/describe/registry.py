@@ -11,7 +11,7 @@ from typing import Callable
 
 import matplotlib.pyplot as plt
 
-from analysis.describe import figures, spec_curve, year_review
+from analysis.describe import figures, partnerships, spec_curve, year_review
 from analysis.describe.figures import DOUBLE_COLUMN_IN, DPI, SINGLE_COLUMN_IN
 from analysis.io import atomic_path
 from analysis.models import power
@@ -122,6 +122,32 @@ FIGURES: dict[str, FigureSpec] = {spec.name: spec for spec in (
         "the activity threshold, year effects, dynamic or pooled model, type of standard error and sample, "
         "sorted; filled dots: the interval excludes zero; grey: the dynamic model fell back to the pooled "
         "penalised fit. The choices of each specification are marked below it.",
+        "double",
+    ),
+    # the external chapter (notebooks 60 and 65; drawn only when data/external exists)
+    FigureSpec(
+        "partnership_degree_distribution", partnerships.partnership_degree_figure,
+        "Global sister-city network (English Wikipedia lists): share of cities by number of partners, "
+        "log–log, for the list as given (a city is a name and country as written) and after resolving "
+        "names to gazetteer ids.",
+        "single",
+    ),
+    FigureSpec(
+        "china_partners", partnerships.china_partners_figure,
+        "Chinese mainland cities' international sister cities in the Wikipedia lists, by the partner's "
+        "continent (GeoNames) and for the countries with most.",
+        "double",
+    ),
+    FigureSpec(
+        "partnership_distance", partnerships.partnership_distance_figure,
+        "Sister-city partnerships per 1,000 pairs of a Chinese and a foreign city of the Wikipedia lists, "
+        "by great-circle distance: partnership falls with distance.",
+        "single",
+    ),
+    FigureSpec(
+        "german_establishments", partnerships.establishments_figure,
+        "Partnerships of German municipalities established per decade, stacked by the partner's continent "
+        "(the list ends in 2014, so the 2010s are incomplete).",
         "double",
     ),
     FigureSpec(

@@ -31,8 +31,10 @@ from analysis.report.tidy import load_model_tables
 from analysis.results import save_table, update_numbers
 
 STDERR_OUTPUT = 'data-mime-type="application/vnd.jupyter.stderr"'  # an output block, not the page's CSS rule
-# notebook 50 (power) and the multiverse of notebook 30 are not run by this fixture
-NOT_DRAWN_HERE = {"power", "multiverse_leader_visit_lag", "multiverse_exchange_lag", "multiverse_cooperation_lag"}
+# notebook 50 (power) and the multiverse of notebook 30 are not run by this fixture, nor the external
+# chapter (notebooks 60 and 65 draw only when data/external exists)
+NOT_DRAWN_HERE = {"power", "multiverse_leader_visit_lag", "multiverse_exchange_lag", "multiverse_cooperation_lag",
+                  "partnership_degree_distribution", "china_partners", "partnership_distance", "german_establishments"}
 
 
 def execute(name: str, paths: ProjectPaths, **params) -> Path:

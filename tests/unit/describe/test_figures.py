@@ -23,6 +23,7 @@ from analysis.describe import tables as describe  # noqa: E402
 from analysis.describe import year_review  # noqa: E402
 from analysis.paths import PROJECT_ROOT  # noqa: E402
 from tests.unit.describe.test_tables import CITIES, PANEL, RELS  # noqa: E402
+from tests.unit.describe.test_partnerships import external_figure_inputs  # noqa: E402
 
 VISITS = pd.DataFrame({
     "event_id": ["v1", "v2", "v3", "v4"], "kind": "visit",
@@ -68,6 +69,7 @@ def figure_inputs() -> dict[str, tuple]:
         **{f"multiverse_{d}": (MULTIVERSE, d) for d in ("leader_visit_lag", "exchange_lag", "cooperation_lag")},
         "year_events_by_month": (*year_review.events_by_month_kind(YEAR_EVENTS, 2018)[:1], 2018,
                                  year_review.events_by_month_kind(YEAR_EVENTS, 2018)[1]),
+        **external_figure_inputs(),
     }
 
 

@@ -25,7 +25,9 @@ def test_registry_order_is_the_reading_order():
     assert list(registry.FIGURES) == ["partners_map", "established_by_year", "activity_heatmap", "dormant_share",
                                       "degree_distribution", "visit_network", "visits_by_month", "topic_shares",
                                       "power", "multiverse_leader_visit_lag", "multiverse_exchange_lag",
-                                      "multiverse_cooperation_lag", "year_events_by_month"]
+                                      "multiverse_cooperation_lag", "partnership_degree_distribution",
+                                      "china_partners", "partnership_distance", "german_establishments",
+                                      "year_events_by_month"]
 
 
 def test_the_power_figure_is_registered_with_its_drawing_function_from_models():
