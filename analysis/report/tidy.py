@@ -13,6 +13,8 @@ from analysis.models import registry
 
 # Written by the runner beside the model tables; not a model table itself.
 WHAT_CHANGED_FILE = "what_changed.csv"
+# tables whose chapter shows them (report.external): never repeated among the model or other tables
+OWN_CHAPTER_PREFIXES = ("external_",)
 NULL_TERMS = ("intercept", "const", "(intercept)")
 # Parameters of the model's distribution, not effects: in the table, not in the reading.
 NUISANCE_TERMS = ("alpha",)
@@ -23,7 +25,7 @@ def load_model_tables(tables_dir: str | Path) -> dict[str, pd.DataFrame]:
     """``name -> table`` for every tidy model table (a CSV with term and estimate columns)."""
     out = {}
     for path in sorted(Path(tables_dir).glob("*.csv")):
-        if path.name == WHAT_CHANGED_FILE:
+        if path.name == WHAT_CHANGED_FILE or path.stem.startswith(OWN_CHAPTER_PREFIXES):
             continue
         df = pd.read_csv(path)
         if {"term", "estimate"} <= set(df.columns):
@@ -38,7 +40,8 @@ def other_tables(tables_dir: str | Path) -> dict[str, pd.DataFrame]:
     """CSV tables that are not tidy model tables (e.g. the power grid), shown as they are."""
     models = set(load_model_tables(tables_dir))
     return {p.stem: pd.read_csv(p) for p in sorted(Path(tables_dir).glob("*.csv"))
-            if p.stem not in models and p.name != WHAT_CHANGED_FILE and p.stem not in SHOWN_ELSEWHERE}
+            if p.stem not in models and p.name != WHAT_CHANGED_FILE and p.stem not in SHOWN_ELSEWHERE
+            and not p.stem.startswith(OWN_CHAPTER_PREFIXES)}
 
 
 def ratio_kind(model: str) -> str | None:

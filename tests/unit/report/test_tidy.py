@@ -41,6 +41,14 @@ def test_model_tables_are_the_csvs_with_terms_and_estimates(tmp_path):
     assert list(tidy.other_tables(tmp_path)) == ["power"]  # what_changed.csv has its own section
 
 
+def test_tables_of_the_external_chapter_are_not_repeated_among_model_or_other_tables(tmp_path):
+    tidy_row().to_csv(tmp_path / "activity_logit.csv", index=False)
+    tidy_row().to_csv(tmp_path / "external_ordered_logit.csv", index=False)
+    pd.DataFrame({"name": ["Berlin"], "candidates": [""]}).to_csv(tmp_path / "external_unresolved.csv", index=False)
+    assert list(tidy.load_model_tables(tmp_path)) == ["activity_logit"]
+    assert list(tidy.other_tables(tmp_path)) == []
+
+
 def test_term_notes_leave_out_model_warnings_and_marks_are_per_note():
     w = "Too few events per parameter"
     t = pd.concat([tidy_row(note=w), tidy_row(term="age", note=f"separated | {w}"),
