@@ -19,12 +19,16 @@ from analysis.models.result import (
     DIVERGING_COEF,
     MIN_CLUSTERS,
     ModelResult,
+    cluster_numbers,
     cluster_warning,
     empty_result,
     headline_numbers,
     model_rows,
     never_crash,
+    reuse_fits,
+    small_sample_rule,
     tidy_table,
+    with_cluster_columns,
     z_value,
 )
 from analysis.models.separation import INTERCEPT, check_design
@@ -69,11 +73,14 @@ def fit_binary(
     penalty: str,
     ci_level: float,
     profile: bool = True,
+    profile_terms: list[str] | None = None,
 ) -> BinaryFit | str:
     """Logit with the small-sample checks; returns the reason as str when impossible.
 
     A Firth fit comes with profile penalised likelihood intervals (``ci``) and penalised
-    likelihood-ratio p-values (``p``), not Wald ones, unless ``profile`` is False (start values)."""
+    likelihood-ratio p-values (``p``), not Wald ones, unless ``profile`` is False (start values).
+    ``profile_terms`` limits the profiles to those terms (the others keep Wald intervals and p-values):
+    a caller that reads only the drivers need not trace the rest."""
     if len(y) == 0:
         return "no usable rows (every row lacks the outcome or a driver)"
     if np.all(y == y[0]):
@@ -117,8 +124,14 @@ def fit_binary(
             warn.append(f"The penalised fit did not converge after {pf.n_iter} iterations; treat its estimates as unreliable.")
         pvalues, ci = pf.pvalues(), None
         if penalty == "firth" and profile and pf.converged:
-            ci, pvalues = profile_inference(y, Xk.to_numpy(), pf, ci_level)
+            which = None if profile_terms is None else [i for i, t in enumerate(Xk.columns) if t in profile_terms]
+            ci, pvalues = profile_inference(y, Xk.to_numpy(), pf, ci_level, which)
             fit = f"logit, {what}, model-based SEs, profile-likelihood CIs, likelihood-ratio p-values"
+            if which is not None:
+                rest = np.ones(len(ci), bool)
+                rest[which] = False
+                ci[rest], pvalues[rest] = pf.conf_int(ci_level)[rest], pf.pvalues()[rest]
+                fit += f" (for {', '.join(Xk.columns[which])}; Wald for the other terms)"
             warn[-1] = (f"Fitted by {what} instead of maximum likelihood because of the problems above; standard "
                         "errors are model-based (not clustered); intervals are profile penalised likelihood intervals "
                         "and p-values penalised likelihood-ratio tests (Heinze & Schemper 2002), not Wald.")
@@ -145,6 +158,7 @@ def binary_ape(X: pd.DataFrame, fit: BinaryFit, cov: np.ndarray | None, ci_level
     return average_partial_effects(X[fit.terms], fit.params, cov, ci_level)
 
 
+@reuse_fits()
 @never_crash("activity_logit_pooled")
 def activity_logit_pooled(
     panel: pd.DataFrame,
@@ -153,14 +167,18 @@ def activity_logit_pooled(
     min_events_per_parameter: int = 10,
     penalty: str = "firth",
     terms: list[str] | None = None,
+    profile_terms: list[str] | None = None,
 ) -> ModelResult:
     """The pooled logit ``active ~ drivers + structure`` (no relationship effect).
 
     ``se`` is dyadic-robust (:func:`analysis.models.dyadic.dyadic_vcov`: relationship-years
     whose relationships share a city may be correlated); beside it ``se_cluster`` (clustered
     by relationship, as statsmodels computes it) and ``se_twoway`` (two-way by city_a and
-    city_b). A penalised (Firth/L2) fallback has model-based SEs only. It credits the drivers
-    with persistent differences between relationships; the default is the dynamic model.
+    city_b). A penalised (Firth/L2) fallback has model-based SEs only; a Firth fit reports profile
+    penalised likelihood intervals and likelihood-ratio p-values. A maximum-likelihood fit with
+    fewer than ``MIN_VARYING_RELATIONSHIPS`` relationships with an active year is descriptive (no
+    cluster-robust or dyadic SEs, intervals or p-values). It credits the drivers with persistent
+    differences between relationships; the default is the dynamic model.
     """
     model = "activity_logit_pooled"
     terms = list(terms or ACTIVITY_TERMS)
@@ -169,7 +187,7 @@ def activity_logit_pooled(
         return rows
     df, y, n_rel, X, groups = rows.df, rows.y, rows.n_rel, rows.X, rows.groups
     fit = fit_binary(y, X, "cluster", {"groups": groups}, "cluster-robust by relationship",
-                     min_events_per_parameter, penalty, ci_level)
+                     min_events_per_parameter, penalty, ci_level, profile_terms=profile_terms)
     if isinstance(fit, str):
         return empty_result(model, fit, len(df), n_rel)
     warn = list(fit.warnings)
@@ -190,27 +208,31 @@ def activity_logit_pooled(
     else:
         warn = cluster_warning(n_rel) + warn
     se = standard_errors(cov) if se_type == "dyadic" else fit.se
-    p = 2 * stats.norm.sf(np.abs(fit.params / se))
+    if fit.penalised:  # LR p-values and profile intervals of a Firth fit (Wald for L2), not recomputed from se
+        p, ci = fit.p, fit.ci
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            p, ci = 2 * stats.norm.sf(np.abs(fit.params / se)), None
+    n_active_rel = int(df.loc[y == 1, "relationship_id"].nunique())
+    small = [] if fit.penalised else small_sample_rule(n_active_rel, "with an active year")
+    warn += small
     table = tidy_table(model, fit.terms, fit.params, se, p, ci_level, len(df), n_rel, fit_label, warn,
-                       term_notes=fit.term_notes, dropped=fit.dropped)
-    z = z_value(ci_level)
-    extra = pd.DataFrame({"term": fit.terms, "se_cluster": se_cluster,
-                          "p_cluster": 2 * stats.norm.sf(np.abs(fit.params / se_cluster))})
-    table = table.merge(extra, on="term", how="left")
-    table["ci_low_cluster"] = table["estimate"] - z * table["se_cluster"]
-    table["ci_high_cluster"] = table["estimate"] + z * table["se_cluster"]
-    tw, tw_info = _twoway(y, X, fit, df, ci_level, warn, table)
+                       term_notes=fit.term_notes, dropped=fit.dropped, inference=not small, ci=ci)
+    table = with_cluster_columns(table, fit.terms, se_cluster, ci_level, inference=not small)
+    tw, tw_info = _twoway(y, X, fit, df, ci_level, warn, table) if not small else (pd.DataFrame({"term": fit.terms}),
+                                                                                   "not computed: descriptive")
     table = table.merge(tw, on="term", how="left")
     for c in ["se_twoway", "ci_low_twoway", "ci_high_twoway", "p_twoway"]:
         if c not in table:
             table[c] = np.nan
     table = with_ape(table, binary_ape(X, fit, cov, ci_level))
+    if small:
+        table[["ape_se", "ape_ci_low", "ape_ci_high"]] = np.nan
     numbers = headline_numbers(table, warn, fit_label, penalised=fit.penalised, se_type=se_type,
                                events_per_parameter=fit.events_per_parameter, separation=fit.separation,
                                dropped=fit.dropped, year_effects=year_effects, robustness=tw_info,
-                               terms_cluster={r.term: {"se": r.se_cluster, "ci_low": r.ci_low_cluster,
-                                                       "ci_high": r.ci_high_cluster, "p": r.p_cluster}
-                                              for r in table.dropna(subset=["se_cluster"]).itertuples()},
+                               n_relationships_active=n_active_rel, descriptive=bool(small),
+                               terms_cluster=cluster_numbers(table),
                                terms_twoway={r.term: {"se": r.se_twoway, "ci_low": r.ci_low_twoway,
                                                       "ci_high": r.ci_high_twoway, "p": r.p_twoway}
                                              for r in table.dropna(subset=["se_twoway"]).itertuples()},

@@ -1,4 +1,5 @@
-"""Yearly event counts: negative binomial (Poisson when it does not converge), rate ratios."""
+"""Yearly event counts: negative binomial (Poisson when it does not converge), rate ratios, dyadic-robust
+standard errors with relationship-clustered ones beside them."""
 
 from __future__ import annotations
 
@@ -7,17 +8,22 @@ import warnings as pywarnings
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
+from scipy import stats
 
+from analysis.models.dyadic import likelihood_dyadic, standard_errors
 from analysis.models.result import (
     ACTIVITY_TERMS,
     ModelResult,
+    cluster_numbers,
     cluster_warning,
+    dyadic_warning,
     empty_result,
     headline_numbers,
     model_rows,
     never_crash,
     small_sample_rule,
     tidy_table,
+    with_cluster_columns,
 )
 
 # An NB2 alpha above this means the variance is dominated by a few very large counts.
@@ -33,11 +39,14 @@ def event_counts(
     min_events_per_parameter: int = 10,
     terms: list[str] | None = None,
 ) -> ModelResult:
-    """Negative binomial (NB2) of yearly event counts on the drivers; IRRs, clustered SEs.
+    """Negative binomial (NB2) of yearly event counts on the drivers; IRRs.
 
-    Terms whose estimates are infinite (count-data separation) are dropped with a note;
-    when the negative binomial does not converge a Poisson GLM with the same clustered
-    standard errors is reported instead.
+    ``se`` is dyadic-robust (rows of relationships that share a city may be correlated:
+    :func:`analysis.models.dyadic.dyadic_vcov` on the observation scores and the inverse
+    Hessian); ``se_cluster`` (clustered by relationship, statsmodels' CR1) beside it, and alone
+    when the panel lacks ``city_a``/``city_b``. Terms whose estimates are infinite (count-data
+    separation) are dropped with a note; when the negative binomial does not converge a Poisson
+    GLM with the same standard errors is reported instead.
     """
     model = "event_counts"
     terms = list(terms or ACTIVITY_TERMS)
@@ -85,12 +94,25 @@ def event_counts(
             "hold most events and the rest are zeros, so one negative binomial describes neither well; a hurdle "
             "model (whether there is any event, then how many) would separate the two."
         )
+    params, se_cluster = res.params.to_numpy(), res.bse.to_numpy()
+    se, se_type = se_cluster, "cluster"
+    if {"city_a", "city_b"} <= set(df.columns):
+        se = standard_errors(likelihood_dyadic(res.model, params, df["city_a"], df["city_b"]))
+        se_type, fit_label = "dyadic", fit_label.replace("cluster-robust by relationship",
+                                                         "dyadic-robust SEs (relationship-clustered beside them)")
+        warn += dyadic_warning(df["city_a"], df["city_b"])
+    else:
+        warn.append("The panel lacks city_a/city_b: standard errors are clustered by relationship, not dyadic.")
     n_event_rel = check.n_event_relationships or 0
     small = small_sample_rule(n_event_rel, "with any event")
     warn += small
-    table = tidy_table(model, names, res.params.to_numpy(), res.bse.to_numpy(), np.asarray(res.pvalues), ci_level,
-                       len(df), n_rel, fit_label, warn, dropped=dropped, inference=not small)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = 2 * stats.norm.sf(np.abs(params / se))
+    table = tidy_table(model, names, params, se, p, ci_level, len(df), n_rel, fit_label, warn, dropped=dropped,
+                       inference=not small)
+    table = with_cluster_columns(table, names, se_cluster, ci_level, inference=not small)
     numbers = headline_numbers(table, warn, fit_label, events_per_parameter=check.events_per_parameter,
-                               dropped=dropped, ratio="incidence rate ratio", alpha=alpha,
-                               n_relationships_with_events=n_event_rel, descriptive=bool(small))
+                               dropped=dropped, ratio="incidence rate ratio", alpha=alpha, se_type=se_type,
+                               n_relationships_with_events=n_event_rel, descriptive=bool(small),
+                               terms_cluster=cluster_numbers(table))
     return ModelResult(model, table, warn, numbers, fit_label)

@@ -69,3 +69,20 @@ def standard_errors(vcov: np.ndarray) -> np.ndarray:
     """Square roots of the diagonal; NaN where a (non positive-definite) sandwich gives a negative variance."""
     d = np.diag(vcov).astype(float)
     return np.where(d >= 0, np.sqrt(np.clip(d, 0, None)), np.nan)
+
+
+def likelihood_pieces(model, params: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Observation scores (n × k) and the bread (inverse of minus the Hessian) of a fitted statsmodels
+    likelihood model (NB2, Poisson GLM, zero-truncated count models, GLMs with the observed Hessian)."""
+    params = np.asarray(params, dtype=float)
+    try:
+        hess = model.hessian(params, observed=True)  # GLM: observed, not expected, information
+    except TypeError:
+        hess = model.hessian(params)
+    return np.asarray(model.score_obs(params), dtype=float), np.linalg.pinv(-np.asarray(hess, dtype=float))
+
+
+def likelihood_dyadic(model, params: np.ndarray, city_a, city_b) -> np.ndarray:
+    """Dyadic-robust covariance of a fitted statsmodels likelihood model (see :func:`likelihood_pieces`)."""
+    scores, bread_inv = likelihood_pieces(model, params)
+    return dyadic_vcov(scores, bread_inv, city_a, city_b)

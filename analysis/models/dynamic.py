@@ -12,8 +12,9 @@ from analysis.models.dyadic import cluster_vcov, dyadic_vcov, standard_errors
 from analysis.models.partial_effects import ape_numbers, average_partial_effects, with_ape
 from analysis.models.re_logit import DEFAULT_NODES, Panel, average_probability, fit_re_logit
 from analysis.models.result import (
-    ACTIVITY_TERMS, DRIVERS, MIN_CLUSTERS, ModelResult, cluster_warning, design_matrix, empty_result,
-    headline_numbers, missing_columns, never_crash, tidy_table, z_value,
+    ACTIVITY_TERMS, DRIVERS, ModelResult, cluster_numbers, cluster_warning, design_matrix, dyadic_warning,
+    empty_result, headline_numbers, missing_columns, never_crash, reuse_fits, small_sample_rule, tidy_table,
+    with_cluster_columns, z_value,
 )
 
 MODEL = "activity_logit"
@@ -40,9 +41,11 @@ def initial_conditions(panel: pd.DataFrame, used: pd.DataFrame, terms: list[str]
     return out, extra
 
 
-def _fallback(panel, year_effects, ci_level, min_events_per_parameter, penalty, terms, why: str) -> ModelResult:
+def _fallback(panel, year_effects, ci_level, min_events_per_parameter, penalty, terms, profile_terms,
+              why: str) -> ModelResult:
     """The pooled (penalised) logit in the default's place, saying so on every row."""
-    r = activity_logit_pooled(panel, year_effects, ci_level, min_events_per_parameter, penalty, terms)
+    r = activity_logit_pooled(panel, year_effects, ci_level, min_events_per_parameter, penalty, terms,
+                              profile_terms=profile_terms)
     msg = (f"The dynamic random-effects logit is not estimable on these data ({why}); shown instead: the pooled "
            "logit, which does not separate persistent differences between relationships from the drivers, so "
            "its driver estimates are biased away from zero where relationships differ.")
@@ -55,6 +58,7 @@ def _fallback(panel, year_effects, ci_level, min_events_per_parameter, penalty, 
     return ModelResult(MODEL, table, warn, numbers, "pooled fallback: " + r.fit)
 
 
+@reuse_fits()
 @never_crash(MODEL)
 def activity_logit(
     panel: pd.DataFrame,
@@ -64,6 +68,7 @@ def activity_logit(
     penalty: str = "firth",
     terms: list[str] | None = None,
     n_nodes: int = DEFAULT_NODES,
+    profile_terms: list[str] | None = None,
 ) -> ModelResult:
     """P(active_it) = Λ(x_it β + c_i), c_i = ψ·active_first_i + ξ·x̄_i + σ a_i, a_i ~ N(0, 1).
 
@@ -75,15 +80,18 @@ def activity_logit(
     scores (relationships sharing a city may be correlated); ``se_cluster`` beside it. When
     the pooled logit on the same design needs a penalty (separation, too few events per
     parameter), the random effect cannot be estimated: the pooled penalised fit is shown
-    instead, with a note saying so (``numbers["dynamic"] = False``).
+    instead, with a note saying so (``numbers["dynamic"] = False``; a Firth fallback carries its
+    profile-likelihood intervals and likelihood-ratio p-values). With fewer than
+    ``MIN_VARYING_RELATIONSHIPS`` relationships with an active year the model is descriptive: no
+    dyadic or clustered SEs, intervals or p-values (the note says so).
     """
-    terms = list(terms or ACTIVITY_TERMS)
+    given_terms, terms = terms, list(terms or ACTIVITY_TERMS)
     needed = ["active", "relationship_id", "year"] + terms
     if missing := missing_columns(panel, needed):
         return empty_result(MODEL, f"the panel lacks column(s) {', '.join(missing)}")
     if "observed" in panel:
         panel = panel[panel["observed"].astype(bool)]
-    opts = (year_effects, ci_level, min_events_per_parameter, penalty, terms)
+    opts = (year_effects, ci_level, min_events_per_parameter, penalty, given_terms, profile_terms)
     df = panel.dropna(subset=needed).sort_values(["relationship_id", "year"]).reset_index(drop=True)
     n_rel = int(df["relationship_id"].nunique())
     if df.empty or df["active"].nunique() < 2:
@@ -91,7 +99,9 @@ def activity_logit(
     df, extra = initial_conditions(panel, df, terms)
     X = design_matrix(df, terms + extra, year_effects)
     y = df["active"].to_numpy(dtype=float)
-    pooled = fit_binary(y, X, "nonrobust", None, "pooled start", min_events_per_parameter, penalty, ci_level)
+    # only a start (or the test whether a penalty is needed): no profile intervals, which cost many refits
+    pooled = fit_binary(y, X, "nonrobust", None, "pooled start", min_events_per_parameter, penalty, ci_level,
+                        profile=False)
     if isinstance(pooled, str):
         return empty_result(MODEL, pooled, len(df), n_rel)
     if pooled.penalised:
@@ -111,10 +121,7 @@ def activity_logit(
     v_cluster = cluster_vcov(fit.scores, bread_inv, np.arange(len(fit.scores)))
     if {"city_a", "city_b"} <= set(df.columns):
         vcov, se_type = dyadic_vcov(fit.scores, bread_inv, rel["city_a"], rel["city_b"]), "dyadic"
-        n_cities = len(set(rel["city_a"]) | set(rel["city_b"]))
-        if n_cities < MIN_CLUSTERS:
-            warn.append(f"Dyadic-robust standard errors rest on {n_cities} cities; with fewer than about "
-                        f"{MIN_CLUSTERS} they are likely too small.")
+        warn += dyadic_warning(rel["city_a"], rel["city_b"])
     else:
         vcov, se_type = v_cluster, "cluster"
         warn += cluster_warning(n_rel) + ["The panel lacks city_a/city_b: SEs are clustered by relationship."]
@@ -128,24 +135,28 @@ def activity_logit(
                     "differences beyond the initial condition, and the model is the pooled logit with it.")
     p = 2 * stats.norm.sf(np.abs(est / se_rep))
     p[-1] = np.nan  # sigma >= 0: a Wald test of sigma = 0 is on the boundary and not reported
+    n_active_rel = int(df.loc[y == 1, "relationship_id"].nunique())
+    small = small_sample_rule(n_active_rel, "with an active year")
+    warn += small
     fit_label = f"random-effects logit, Wooldridge initial conditions, {n_nodes}-node Gauss-Hermite, {se_type} SEs"
     table = tidy_table(MODEL, names, est, se_rep, p, ci_level, len(df), n_rel, fit_label, warn,
-                       term_notes=pooled.term_notes, dropped=pooled.dropped, no_ratio=(SIGMA,))
+                       term_notes=pooled.term_notes, dropped=pooled.dropped, no_ratio=(SIGMA,), inference=not small)
     z = z_value(ci_level)
     is_sig = table["term"] == SIGMA
-    table.loc[is_sig, "ci_low"] = np.exp(theta[-1] - z * se[-1])  # interval on the log scale, mapped back
-    table.loc[is_sig, "ci_high"] = np.exp(theta[-1] + z * se[-1])
+    if not small:
+        table.loc[is_sig, "ci_low"] = np.exp(theta[-1] - z * se[-1])  # interval on the log scale, mapped back
+        table.loc[is_sig, "ci_high"] = np.exp(theta[-1] + z * se[-1])
     table["label"] = [EXTRA_LABELS.get(t, lab) for t, lab in zip(table["term"], table["label"])]
-    cl = pd.DataFrame({"term": names, "se_cluster": se_cl_rep})
-    table = table.merge(cl, on="term", how="left")
-    table["p_cluster"] = 2 * stats.norm.sf(np.abs(table["estimate"] / table["se_cluster"]))
-    table.loc[table["term"] == SIGMA, "p_cluster"] = np.nan
+    table = with_cluster_columns(table, names, se_cl_rep, ci_level, inference=not small)
+    table.loc[is_sig.to_numpy(), ["p_cluster", "ci_low_cluster", "ci_high_cluster"]] = np.nan
     table = with_ape(table, average_partial_effects(Xk, theta, vcov, ci_level, prob=average_probability(n_nodes)))
+    if small:
+        table[["ape_se", "ape_ci_low", "ape_ci_high"]] = np.nan
     numbers = headline_numbers(table, warn, fit_label, penalised=False, dynamic=True, se_type=se_type,
                                sigma=sigma, n_nodes=n_nodes, loglik=fit.loglik, initial_conditions=extra,
                                events_per_parameter=pooled.events_per_parameter, separation=pooled.separation,
                                dropped=pooled.dropped, year_effects=year_effects,
-                               terms_cluster={r.term: {"se": r.se_cluster, "p": r.p_cluster}
-                                              for r in table.dropna(subset=["se_cluster"]).itertuples()},
+                               n_relationships_active=n_active_rel, descriptive=bool(small),
+                               terms_cluster=cluster_numbers(table),
                                ape=ape_numbers(table))
     return ModelResult(MODEL, table, warn, numbers, fit_label)

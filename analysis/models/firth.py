@@ -136,12 +136,13 @@ def _fit_fixed(y, X, j, value, b0, maxiter=100, tol=1e-7):
     b = np.array(b0, dtype=float)
     b[j] = value
     free = np.array([i for i in range(X.shape[1]) if i != j])
+    block = np.ix_(free, free)  # once, not per iteration (it was a fifth of the profile's time)
     ll, p, w, info = _penalised(y, X, b, "firth", 0.0, None)
     for _ in range(maxiter):
         A = X * np.sqrt(w)[:, None]
         h = np.einsum("ij,ji->i", A, _solve(info, A.T))
         score = (X.T @ (y - p + h * (0.5 - p)))[free]
-        step = _solve(info[np.ix_(free, free)], score)
+        step = _solve(info[block], score)
         if np.abs(step).max() > 5:
             step *= 5 / np.abs(step).max()
         for _ in range(30):
@@ -158,13 +159,15 @@ def _fit_fixed(y, X, j, value, b0, maxiter=100, tol=1e-7):
 
 
 def profile_inference(y: np.ndarray, X: np.ndarray, fit: PenalisedFit, level: float = 0.95,
-                      ) -> tuple[np.ndarray, np.ndarray]:
+                      which: list[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Profile penalised likelihood intervals (k x 2) and likelihood-ratio p-values (k) of a Firth fit.
 
     For coefficient j the profile is pl_j(c) = max over the others of the penalised
     log-likelihood with b_j = c; the p-value of b_j = 0 is P(chi2_1 > 2 (pl_max - pl_j(0)))
     and the interval is where 2 (pl_max - pl_j(c)) <= chi2_1 quantile at ``level``. A bound
-    beyond 50 log units from the estimate is reported as infinite.
+    beyond 50 log units from the estimate is reported as infinite. ``which`` (column indices) traces
+    only those profiles (each is computed on its own, so theirs are the same as in a full call); the
+    other rows are NaN.
     """
     if fit.penalty != "firth":
         raise ValueError("profile inference is for Firth fits")
@@ -175,7 +178,7 @@ def profile_inference(y: np.ndarray, X: np.ndarray, fit: PenalisedFit, level: fl
     ci = np.full((k, 2), np.nan)
     pvals = np.full(k, np.nan)
     se = fit.bse
-    for j in range(k):
+    for j in range(k) if which is None else which:
         warm = {"b": fit.params}  # each constrained fit starts from the last one (the profile is smooth)
 
         def dev(c, j=j, warm=warm):

@@ -1,5 +1,5 @@
-"""Yearly event counts as a hurdle: a logit for whether a relationship has any event in a year and a
-zero-truncated negative binomial (NB2) for how many when it has some."""
+"""Yearly event counts as a hurdle: a logit for any event in a year and a zero-truncated negative
+binomial (NB2) for how many when there are some; dyadic-robust SEs, relationship-clustered beside them."""
 
 from __future__ import annotations
 
@@ -7,19 +7,24 @@ import warnings as pywarnings
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 from statsmodels.discrete.truncated_model import TruncatedLFNegativeBinomialP, TruncatedLFPoisson
 
-from analysis.models.binary import fit_binary
+from analysis.models.binary import fit_binary, logit_dyadic
+from analysis.models.dyadic import likelihood_dyadic, standard_errors
 from analysis.models.result import (
     ACTIVITY_TERMS,
     ModelResult,
+    cluster_numbers,
     cluster_warning,
+    dyadic_warning,
     empty_result,
     headline_numbers,
     model_rows,
     never_crash,
     small_sample_rule,
     tidy_table,
+    with_cluster_columns,
     z_value,
 )
 from analysis.models.separation import INTERCEPT, unidentified_terms
@@ -71,7 +76,10 @@ def event_hurdle(
     small-sample fallbacks of :func:`analysis.models.binary.fit_binary`), ``count:`` terms are log
     rate ratios of the number of events in years with some (zero-truncated NB2, ``count:alpha`` its
     overdispersion). The likelihood factors into the two parts, so fitting them apart is the joint
-    maximum likelihood. SEs are clustered by relationship.
+    maximum likelihood. ``se`` is dyadic-robust (rows of relationships that share a city may be
+    correlated), ``se_cluster`` clustered by relationship beside it (alone when the panel lacks
+    ``city_a``/``city_b``); a Firth any-event part has model-based SEs, profile-likelihood intervals
+    and likelihood-ratio p-values.
     """
     model = "event_hurdle"
     terms = list(terms or ACTIVITY_TERMS)
@@ -85,8 +93,18 @@ def event_hurdle(
     n_event_rel = int(df.loc[y > 0, "relationship_id"].nunique())
     small = small_sample_rule(n_event_rel, "with any event")
     warn = cluster_warning(n_rel)
-    names, params, se, p, ci, dropped, notes = [], [], [], [], [], {}, {}
+    dyadic = {"city_a", "city_b"} <= set(df.columns)
+    if dyadic:
+        warn += dyadic_warning(df["city_a"], df["city_b"])
+    else:
+        warn.append("The panel lacks city_a/city_b: standard errors are clustered by relationship, not dyadic.")
+    names, params, se, se_cl, p, ci, dropped, notes = [], [], [], [], [], [], {}, {}
     z = z_value(ci_level)
+
+    def wald(b, s):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return list(2 * stats.norm.sf(np.abs(b / s))), [(bi - z * si, bi + z * si) for bi, si in zip(b, s)]
+
     # Part 1: any event (logit).
     fit = fit_binary((y > 0).astype(float), X, "cluster", {"groups": groups}, "cluster-robust by relationship",
                      min_events_per_parameter, penalty, ci_level)
@@ -97,9 +115,19 @@ def event_hurdle(
         warn += [f"Any-event part: {w}" for w in fit.warnings]
         names += [ANY + t for t in fit.terms]
         params += list(fit.params)
-        se += list(fit.se)
-        p += list(fit.p)
-        ci += list(fit.ci) if fit.ci is not None else [(b - z * s, b + z * s) for b, s in zip(fit.params, fit.se)]
+        if fit.penalised:  # model-based SEs; profile intervals and LR p-values when Firth
+            se += list(fit.se)
+            se_cl += [np.nan] * len(fit.terms)
+            p += list(fit.p)
+            ci += list(fit.ci) if fit.ci is not None else wald(fit.params, fit.se)[1]
+        else:
+            any_se = standard_errors(logit_dyadic((y > 0).astype(float), X[fit.terms].to_numpy(), fit.params,
+                                                  df["city_a"], df["city_b"])) if dyadic else fit.se
+            se += list(any_se)
+            se_cl += list(fit.se)
+            any_p, any_ci = wald(fit.params, any_se)
+            p += any_p
+            ci += any_ci
         dropped.update({ANY + t: why for t, why in fit.dropped.items()})
         notes.update({ANY + t: n for t, n in fit.term_notes.items()})
         fit_any = fit.fit
@@ -126,20 +154,30 @@ def event_hurdle(
                         "counts are no more dispersed than Poisson: alpha at its boundary 0); a zero-truncated "
                         "Poisson is reported.")
         names += [COUNT + str(t) for t in res.params.index]
-        params += list(res.params.to_numpy())
-        se += list(res.bse.to_numpy())
-        p += list(np.asarray(res.pvalues))
-        ci += [(b - z * s, b + z * s) for b, s in zip(res.params.to_numpy(), res.bse.to_numpy())]
+        b = res.params.to_numpy()
+        params += list(b)
+        count_se = standard_errors(likelihood_dyadic(res.model, b, df.loc[pos, "city_a"], df.loc[pos, "city_b"])) \
+            if dyadic else res.bse.to_numpy()
+        se += list(count_se)
+        se_cl += list(res.bse.to_numpy())
+        count_p, count_ci = wald(b, count_se)
+        p += count_p
+        ci += count_ci
     if not names:
         return empty_result(model, "neither part could be fitted: " + " ".join(warn), len(df), n_rel)
     warn += small
     fit_label = f"hurdle: any event by {fit_any}; how many by {fit_count}"
+    if dyadic:
+        fit_label = fit_label.replace("cluster-robust by relationship", "dyadic-robust SEs")
+        fit_label += " (relationship-clustered SEs beside them)"
     table = tidy_table(model, names, np.array(params), np.array(se), np.array(p), ci_level, len(df), n_rel,
                        fit_label, warn, term_notes=notes, dropped=dropped, no_ratio=(COUNT + "alpha",),
                        inference=not small, ci=np.array(ci))
+    table = with_cluster_columns(table, names, np.array(se_cl), ci_level, inference=not small)
     table.insert(3, "part", ["any event" if t.startswith(ANY) else "how many" for t in table["term"]])
     alpha = float(res.params["alpha"]) if res is not None and "alpha" in res.params else None
     numbers = headline_numbers(table, warn, fit_label, n_years_with_events=n_pos,
                                n_relationships_with_events=n_event_rel, alpha=alpha, dropped=dropped,
-                               descriptive=bool(small), penalised=bool(not isinstance(fit, str) and fit.penalised))
+                               descriptive=bool(small), penalised=bool(not isinstance(fit, str) and fit.penalised),
+                               se_type="dyadic" if dyadic else "cluster", terms_cluster=cluster_numbers(table))
     return ModelResult(model, table, warn, numbers, fit_label)

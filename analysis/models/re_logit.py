@@ -3,6 +3,7 @@ gradient, relationship-level scores, the maximiser and the average structural fu
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,10 +14,14 @@ DEFAULT_NODES = 40  # Gauss–Hermite nodes (not adaptive): the log-likelihood i
 LOG_SIGMA_BOUNDS = (-7.0, 3.0)  # sigma between about 0.001 and 20
 
 
+@functools.lru_cache(maxsize=8)
 def gh_rule(n_nodes: int) -> tuple[np.ndarray, np.ndarray]:
-    """Nodes u and log-weights for E[f(u)], u ~ N(0, 1): Σ exp(logw) f(u) (Gauss–Hermite, rescaled)."""
+    """Nodes u and log-weights for E[f(u)], u ~ N(0, 1): Σ exp(logw) f(u) (Gauss–Hermite, rescaled).
+    Kept per ``n_nodes`` (read-only arrays): the likelihood asks for the same rule at every evaluation."""
     x, w = np.polynomial.hermite.hermgauss(n_nodes)
-    return np.sqrt(2.0) * x, np.log(w) - 0.5 * np.log(np.pi)
+    u, logw = np.sqrt(2.0) * x, np.log(w) - 0.5 * np.log(np.pi)
+    u.flags.writeable = logw.flags.writeable = False
+    return u, logw
 
 
 @dataclass

@@ -63,7 +63,10 @@ REGISTRY: dict[str, ModelSpec] = {spec.name: spec for spec in (
             "mean the term goes with a higher chance of an active year; `ape` is the average partial effect, the "
             "change in the probability of an active year. Standard errors are dyadic-robust (relationships that "
             "share a city may be correlated); `se_cluster` clusters by relationship only. When the data are too "
-            "few for a random effect the pooled penalised logit is shown instead, and every row says so."
+            "few for a random effect the pooled penalised logit is shown instead (Firth: profile-likelihood "
+            "intervals and likelihood-ratio p-values), and every row says so. With fewer than 20 relationships "
+            "with an active year the table is descriptive: estimates without standard errors, intervals or "
+            "p-values."
         ),
     ),
     ModelSpec(
@@ -84,11 +87,13 @@ REGISTRY: dict[str, ModelSpec] = {spec.name: spec for spec in (
         "event_counts",
         lambda panel, rel, o: event_counts(panel, year_effects=o.get("year_effects", False), **_common(o)),
         "How many events a relationship has in a year: negative binomial", RATE, "the expected number of events",
+        ("term", "label", "estimate", "ratio", "ratio_ci_low", "ratio_ci_high", "p", "se", "se_cluster"),
         description=(
             "A negative binomial model of the number of events per year on the same drivers; ratios are "
             "incidence-rate ratios. Terms whose estimates would be infinite (for instance a driver never followed "
             "by any event) are dropped with a note. An overdispersion alpha above 10 is warned about: then a few "
-            "busy years and many empty ones are better read in the hurdle model below."
+            "busy years and many empty ones are better read in the hurdle model below. Standard errors are "
+            "dyadic-robust (relationships sharing a city may be correlated); `se_cluster` clusters by relationship."
         ),
     ),
     ModelSpec(
@@ -98,15 +103,15 @@ REGISTRY: dict[str, ModelSpec] = {spec.name: spec for spec in (
         "How many events a relationship has in a year: hurdle model", None,
         "the log-odds of any event (`any:` terms) or the log expected number of events in a year with some "
         "(`count:` terms)",
-        ("term", "label", "part", "estimate", "ratio", "ratio_ci_low", "ratio_ci_high", "p", "se"),
+        ("term", "label", "part", "estimate", "ratio", "ratio_ci_low", "ratio_ci_high", "p", "se", "se_cluster"),
         description=(
             "The counts in two parts, beside the negative binomial: a logit for whether a relationship has any "
             "event in a year (`any:` terms, whose `ratio` is an odds ratio; Firth when the events are too few "
             "or separated) and a zero-truncated negative binomial for how many events a year with some has "
             "(`count:` terms, whose `ratio` is a rate ratio; `count:alpha` its overdispersion; a zero-truncated "
             "Poisson when the counts are no more dispersed than that). A single negative binomial forced to describe both the many zero years and "
-            "the few busy ones shows a huge alpha; the hurdle separates them. Standard errors are clustered by "
-            "relationship."
+            "the few busy ones shows a huge alpha; the hurdle separates them. Standard errors are dyadic-robust "
+            "(relationships sharing a city may be correlated); `se_cluster` clusters by relationship."
         ),
     ),
     ModelSpec(

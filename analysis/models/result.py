@@ -3,7 +3,11 @@ helpers the models share: term names and labels, the design matrix, empty result
 
 from __future__ import annotations
 
+import copy
 import functools
+import hashlib
+import inspect
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -96,6 +100,46 @@ def never_crash(model: str) -> Callable:
             except Exception as exc:  # noqa: BLE001 - the point is to never crash a report
                 return empty_result(model, f"{type(exc).__name__}: {exc}")
 
+        return inner
+
+    return wrap
+
+
+def frame_digest(df: pd.DataFrame) -> str:
+    """SHA-256 of a frame's column names, dtypes and values (row order matters, the index does not)."""
+    h = hashlib.sha256(repr([(str(c), str(t)) for c, t in df.dtypes.items()]).encode())
+    h.update(pd.util.hash_pandas_object(df, index=False).to_numpy().tobytes())
+    return h.hexdigest()
+
+
+def reuse_fits(maxsize: int = 64) -> Callable:
+    """Keep the last ``maxsize`` results of a model function ``(panel, ...) -> ModelResult`` in memory,
+    keyed by the panel's contents (:func:`frame_digest`) and every argument (defaults filled in), and
+    hand out deep copies. The same fit is asked for several times in one run (the dynamic model's pooled
+    fallback is the pooled model's own fit; the multiverse repeats the registry's fits), and a Firth fit
+    with its profile intervals is not cheap. ``fn.cache_clear()`` empties the store."""
+
+    def wrap(fn: Callable[..., ModelResult]) -> Callable[..., ModelResult]:
+        store: OrderedDict[tuple, ModelResult] = OrderedDict()
+        signature = inspect.signature(fn)
+
+        @functools.wraps(fn)
+        def inner(panel: pd.DataFrame, *args: Any, **kwargs: Any) -> ModelResult:
+            try:
+                bound = signature.bind(panel, *args, **kwargs)
+                bound.apply_defaults()
+                options = tuple((k, repr(v)) for k, v in list(bound.arguments.items())[1:])
+                key = (frame_digest(panel), options)
+            except (TypeError, ValueError):  # e.g. an unhashable column: fit without reuse
+                return fn(panel, *args, **kwargs)
+            if key not in store:
+                store[key] = fn(panel, *args, **kwargs)
+                if len(store) > maxsize:
+                    store.popitem(last=False)
+            store.move_to_end(key)
+            return copy.deepcopy(store[key])
+
+        inner.cache_clear = store.clear  # type: ignore[attr-defined]
         return inner
 
     return wrap
@@ -249,3 +293,34 @@ def headline_numbers(table: pd.DataFrame, warnings: list[str], fit: str, **extra
     n_rel = int(table["n_relationships"].iloc[0]) if len(table) else 0
     return {"terms": terms, "n_obs": n_obs, "n_relationships": n_rel, "warnings": list(warnings), "fit": fit,
             "fitted": bool(len(est)), **extra}
+
+
+def with_cluster_columns(table: pd.DataFrame, terms: list[str], se_cluster: np.ndarray, ci_level: float,
+                         inference: bool = True) -> pd.DataFrame:
+    """``table`` with the relationship-clustered columns beside the default (dyadic) ones: ``se_cluster``,
+    ``ci_low_cluster``, ``ci_high_cluster`` (Wald) and ``p_cluster``; all empty for a descriptive model."""
+    se = np.asarray(se_cluster, dtype=float) if inference else np.full(len(terms), np.nan)
+    out = table.merge(pd.DataFrame({"term": terms, "se_cluster": se}), on="term", how="left")
+    z = z_value(ci_level)
+    out["ci_low_cluster"] = out["estimate"] - z * out["se_cluster"]
+    out["ci_high_cluster"] = out["estimate"] + z * out["se_cluster"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["p_cluster"] = 2 * stats.norm.sf(np.abs(out["estimate"] / out["se_cluster"]))
+    return out
+
+
+def cluster_numbers(table: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """numbers.json ``terms_cluster``: per term the relationship-clustered ``se``, interval and ``p``."""
+    if "se_cluster" not in table:
+        return {}
+    return {r.term: {"se": r.se_cluster, "ci_low": r.ci_low_cluster, "ci_high": r.ci_high_cluster, "p": r.p_cluster}
+            for r in table.dropna(subset=["se_cluster"]).itertuples()}
+
+
+def dyadic_warning(city_a, city_b) -> list[str]:
+    """A warning when dyadic-robust SEs rest on fewer than ``MIN_CLUSTERS`` cities, else none."""
+    n_cities = len(set(city_a) | set(city_b))
+    if n_cities < MIN_CLUSTERS:
+        return [f"Dyadic-robust standard errors rest on {n_cities} cities; with fewer than about {MIN_CLUSTERS} "
+                "they are likely too small."]
+    return []

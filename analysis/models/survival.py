@@ -16,6 +16,7 @@ from analysis.models.result import (
     DIVERGING_COEF,
     MIN_CLUSTERS,
     ModelResult,
+    cluster_numbers,
     cluster_warning,
     empty_result,
     headline_numbers,
@@ -23,7 +24,7 @@ from analysis.models.result import (
     never_crash,
     small_sample_rule,
     tidy_table,
-    z_value,
+    with_cluster_columns,
 )
 from analysis.models.separation import INTERCEPT, check_design
 
@@ -223,14 +224,10 @@ def time_to_dormancy(
     warn += small
     table = tidy_table(model, kept, params, se, p, ci_level, len(spells), n_rel, fit_label, warn, dropped=dropped,
                        inference=not small)
-    z = z_value(ci_level)
-    extra = pd.DataFrame({"term": kept, "se_cluster": se_cluster})
-    table = table.merge(extra, on="term", how="left")
-    table["ci_low_cluster"] = table["estimate"] - z * table["se_cluster"]
-    table["ci_high_cluster"] = table["estimate"] + z * table["se_cluster"]
-    if small:
-        table[["se_cluster", "ci_low_cluster", "ci_high_cluster"]] = np.nan
+    table = with_cluster_columns(table, kept, se_cluster, ci_level, inference=not small)
     numbers = headline_numbers(table, warn, fit_label, n_events=n_events, dormancy_years=dormancy_years,
                                events_per_parameter=epp, dropped=dropped, ratio="hazard ratio", duration=duration,
-                               n_relationships_with_onset=n_onset_rel, descriptive=bool(small))
+                               n_relationships_with_onset=n_onset_rel, descriptive=bool(small),
+                               se_type="dyadic" if "dyadic" in se_kind else "cluster",
+                               terms_cluster=cluster_numbers(table))
     return ModelResult(model, table, warn, numbers, fit_label)

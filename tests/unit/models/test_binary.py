@@ -1,9 +1,10 @@
 import numpy as np
 import pytest
 
+from analysis.models.binary import activity_logit_pooled
 from analysis.models.binary import activity_logit_pooled as activity_logit
 from analysis.models.power import DEFAULT_EFFECTS
-from analysis.models.result import ACTIVITY_TERMS, TABLE_COLUMNS
+from analysis.models.result import ACTIVITY_TERMS, TABLE_COLUMNS, design_matrix
 from tests.unit.models.conftest import assert_every_row_carries_the_warnings
 
 NUMBER_KEYS = {"coef", "se", "ci_low", "ci_high", "p"}
@@ -89,3 +90,30 @@ def test_activity_logit_says_why_it_cannot_be_fitted(panel):
     assert not r.ok and "exchange_lag" in r.warnings[0]
     r = activity_logit(panel.assign(active=1))
     assert not r.ok and "single value" in r.warnings[0]
+
+
+def test_firth_fallback_shows_profile_intervals_and_lr_pvalues_not_wald(tiny):
+    # Old behaviour: Wald intervals estimate ± 1.96 SE and Wald p-values for the Firth fit.
+    from analysis.models.firth import penalised_logit, profile_inference
+
+    r = activity_logit_pooled(tiny)
+    assert "Firth" in r.fit and "profile-likelihood CIs" in r.fit
+    t = r.table.dropna(subset=["estimate"]).set_index("term")
+    df = tiny.dropna(subset=ACTIVITY_TERMS).reset_index(drop=True)
+    X = design_matrix(df, ACTIVITY_TERMS)[list(t.index)].to_numpy()
+    y = df["active"].to_numpy(float)
+    ci, p = profile_inference(y, X, penalised_logit(y, X, "firth"), 0.95)
+    assert np.allclose(t[["ci_low", "ci_high"]].to_numpy(), ci, atol=1e-6)
+    assert np.allclose(t["p"], p, atol=1e-8)
+    assert np.allclose(t["ratio_ci_low"], np.exp(ci[:, 0]), rtol=1e-6)
+    assert not np.allclose(t["ci_high"] - t["estimate"], 1.959964 * t["se"], rtol=1e-3)
+
+
+def test_fewer_than_20_relationships_with_an_active_year_make_the_pooled_fit_descriptive():
+    from analysis.models.power import simulate_activity_panel
+
+    r = activity_logit_pooled(simulate_activity_panel(19, 25, seed=6))
+    assert not r.numbers["penalised"] and r.numbers["descriptive"] is True
+    t = r.table.dropna(subset=["estimate"])
+    assert t[["se", "ci_low", "p", "se_cluster", "se_twoway", "ape_se"]].isna().all().all()
+    assert r.table["note"].str.contains("Descriptive only").all()

@@ -104,3 +104,56 @@ def test_under_the_null_with_heterogeneity_dynamic_drivers_stay_near_zero_and_po
     assert (z_pooled.abs() > 3).any(), z_pooled.to_dict()  # measured: 1.6, 5.3, 1.0
     assert (pooled["estimate"] > dyn["estimate"]).all()   # persistence credited to the drivers
     assert 0.5 < fit.numbers["sigma"] < 1.6  # relationship sd 1 and two city effects of sd 0.5
+
+
+def test_firth_fallback_shows_profile_intervals_and_lr_pvalues_and_the_start_traces_no_profile(tiny, monkeypatch):
+    # Old behaviour: the fallback showed Wald intervals and Wald p-values of the Firth fit, and the
+    # pooled start traced profiles that nothing used.
+    from analysis.models import binary
+    from analysis.models.firth import penalised_logit, profile_inference
+    from analysis.models.result import design_matrix
+
+    calls = []
+    monkeypatch.setattr(binary, "profile_inference", lambda *a, **k: calls.append(1) or profile_inference(*a, **k))
+    r = activity_logit(tiny)
+    assert r.numbers["dynamic"] is False and "profile-likelihood CIs" in r.fit
+    assert len(calls) == 1  # the fallback's own fit only
+    t = r.table.dropna(subset=["estimate"]).set_index("term")
+    df = tiny.dropna(subset=ACTIVITY_TERMS).reset_index(drop=True)
+    X = design_matrix(df, ACTIVITY_TERMS)[list(t.index)]
+    y = df["active"].to_numpy(float)
+    ci, p = profile_inference(y, X.to_numpy(), penalised_logit(y, X.to_numpy(), "firth"), 0.95)
+    assert np.allclose(t[["ci_low", "ci_high"]].to_numpy(), ci, atol=1e-6)
+    assert np.allclose(t["p"], p, atol=1e-8)
+    wald_half = 1.959964 * t["se"]
+    assert not np.allclose(t["ci_high"] - t["estimate"], wald_half, rtol=1e-3)
+
+
+def test_fewer_than_20_relationships_with_an_active_year_make_the_dynamic_model_descriptive():
+    # Old behaviour: dyadic p-values and intervals from 16 cities and 19 relationships.
+    from analysis.models.power import simulate_activity_panel
+
+    few = activity_logit(simulate_activity_panel(19, 25, seed=6))
+    assert few.numbers["dynamic"] is True and few.numbers["descriptive"] is True
+    assert few.numbers["n_relationships_active"] < 20
+    t = few.table.dropna(subset=["estimate"])
+    assert len(t) > 5 and t[["se", "ci_low", "ci_high", "p", "se_cluster", "p_cluster", "ape_se"]].isna().all().all()
+    assert t["ape"].notna().sum() >= 3 and few.table["note"].str.contains("Descriptive only").all()
+    enough = activity_logit(simulate_activity_panel(24, 25, seed=4))
+    assert enough.numbers["dynamic"] is True and enough.numbers["descriptive"] is False
+    assert enough.table.dropna(subset=["estimate"])["se"].notna().all()
+
+
+def test_under_the_null_with_city_year_shocks_or_windows_dynamic_stays_near_zero_and_pooled_does_not():
+    from analysis.models.binary import activity_logit_pooled
+    from analysis.models.observed import observed_rows
+    from analysis.models.result import DRIVERS
+    from analysis.sim.worlds import world_panel
+
+    null, het = {d: 0.0 for d in DRIVERS}, {"relationship_sd": 1.0, "city_sd": 0.5}
+    for options in ({"city_year_sd": 0.5}, {"windows": True}):
+        df = observed_rows(world_panel(300, 8, 1, effects=null, rates=het, **options))[0]
+        dyn = activity_logit(df).table.set_index("term").loc[DRIVERS]
+        pooled = activity_logit_pooled(df).table.set_index("term").loc[DRIVERS]
+        assert ((dyn["estimate"] / dyn["se"]).abs() < 3).all(), options  # measured |z| <= 1.2
+        assert ((pooled["estimate"] / pooled["se"]).abs() > 3).any(), options  # measured: exchange 4.6, 4.5

@@ -76,3 +76,44 @@ def test_event_hurdle_with_few_relationships_is_descriptive(panel):
 def test_event_hurdle_without_events_says_so(panel):
     r = event_hurdle(panel.assign(events=0))
     assert not r.ok and "no usable rows with events" in r.warnings[0]
+
+
+def test_both_parts_have_the_dyadic_sandwich_of_a_double_loop_over_pairs_sharing_a_city():
+    # Old behaviour: both parts clustered by relationship only.
+    from scipy.special import expit, gammaln
+
+    from analysis.models.power import simulate_activity_panel
+    from tests.unit.models.conftest import brute_force_dyadic_se, numerical_scores_and_bread
+
+    df = _hurdle_panel(simulate_activity_panel(80, 6, seed=7), seed=2)
+    r = event_hurdle(df)
+    assert r.numbers["se_type"] == "dyadic" and "NB2" in r.fit and not r.numbers["descriptive"]
+    t = r.table.set_index("term")
+    names = ["Intercept", *ACTIVITY_TERMS]
+    X = design_matrix(df, ACTIVITY_TERMS).to_numpy()
+    y = df["events"].to_numpy(float)
+    pos = y > 0
+
+    def any_ll(b):
+        eta = X @ b
+        return (y > 0) * eta - np.logaddexp(0, eta)
+
+    def count_ll(params):
+        b, alpha = params[:-1], params[-1]
+        mu, rr, yp = np.exp(X[pos] @ b), 1 / alpha, y[pos]
+        nb = (gammaln(yp + rr) - gammaln(rr) - gammaln(yp + 1) - rr * np.log1p(alpha * mu)
+              + yp * (np.log(alpha * mu) - np.log1p(alpha * mu)))
+        return nb - np.log1p(-(1 + alpha * mu) ** (-rr))
+
+    b_any = t.loc[["any:" + n for n in names], "estimate"].to_numpy()
+    p = expit(X @ b_any)
+    s_any = ((y > 0) - p)[:, None] * X  # closed-form logit scores and information
+    want_any = brute_force_dyadic_se(s_any, np.linalg.inv(X.T @ (X * (p * (1 - p))[:, None])), df["city_a"], df["city_b"])
+    assert np.allclose(t.loc[["any:" + n for n in names], "se"], want_any, rtol=1e-6)
+    count_names = ["count:" + n for n in names] + ["count:alpha"]
+    s, bread_inv = numerical_scores_and_bread(count_ll, t.loc[count_names, "estimate"].to_numpy())
+    want_count = brute_force_dyadic_se(s, bread_inv, df.loc[pos, "city_a"], df.loc[pos, "city_b"])
+    assert np.allclose(t.loc[count_names, "se"], want_count, rtol=1e-4)
+    assert t.loc[["any:" + n for n in names] + count_names, "se_cluster"].notna().all()
+    assert not np.allclose(t.loc[count_names, "se"], t.loc[count_names, "se_cluster"], rtol=1e-3)
+    assert set(r.numbers["terms_cluster"]) >= set(count_names)

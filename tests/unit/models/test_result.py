@@ -62,3 +62,31 @@ def test_tidy_table_intervals_ratios_dropped_terms_and_notes():
     assert set(numbers["terms"]) == {"Intercept", "x", "alpha"}  # the dropped term has no numbers
     assert numbers["n_obs"] == 100 and numbers["n_relationships"] == 10 and numbers["extra"] == 1
     assert numbers["fitted"] is True
+
+
+def test_reuse_fits_refits_only_a_new_panel_or_new_options_and_hands_out_copies():
+    import pandas as pd
+
+    from analysis.models.result import ModelResult, frame_digest, reuse_fits
+
+    calls = []
+
+    @reuse_fits(maxsize=2)
+    def model(panel, level=0.95, terms=None):
+        calls.append(level)
+        return ModelResult("m", pd.DataFrame({"term": ["x"], "estimate": [panel["y"].sum() * level]}))
+
+    df = pd.DataFrame({"y": [1.0, 2.0]})
+    first = model(df)
+    first.table.loc[0, "estimate"] = -1.0  # a caller editing its copy does not edit the kept result
+    again = model(df.copy(), level=0.95)  # equal contents, default written out: reused
+    assert len(calls) == 1 and again.table["estimate"].iloc[0] == 3 * 0.95
+    model(df, 0.9)
+    model(df.assign(y=[1.0, 3.0]))
+    assert len(calls) == 3
+    model(df)  # evicted (maxsize 2): refitted
+    assert len(calls) == 4
+    assert frame_digest(df) != frame_digest(df.astype({"y": "float32"})) != frame_digest(df.iloc[::-1])
+    model.cache_clear()
+    model(df)
+    assert len(calls) == 5
