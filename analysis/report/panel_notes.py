@@ -58,6 +58,12 @@ def entry_note(panel: pd.DataFrame) -> str:
         text += (f" {watched['first_year_active']} of the {watched['units']} that entered when first watched had an "
                  "event in that year: a source often watches the years it reports on, so these first years are "
                  "not a random draw either.")
+    unknown = int(table.loc[table["entry_rule"] != "established", "units"].sum())
+    if unknown:
+        text += (f" For the {plural(unknown, unit_word)} without an establishment year, the default model's "
+                 "initial condition is a year in the middle of the relationship's life, not its start; on "
+                 "simulated worlds like that (`bench/dynamic_results.md`, unknown establishment) the dynamic "
+                 "model's driver estimates lean upward, though far less than the pooled logit's.")
     return text
 
 

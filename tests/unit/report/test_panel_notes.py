@@ -42,3 +42,11 @@ def test_entry_rule_table_lists_every_rule_and_the_note_has_both_parts():
     assert table["rule"].tolist() == ["established", "first_observed", "start_year", "data_start"]
     assert table["units"].tolist() == [1, 0, 0, 1]
     assert panel_note(panel).count("**") == 4
+
+
+def test_entry_note_warns_about_unknown_establishment_only_when_some_unit_lacks_it():
+    raw = jinhua_like()
+    assert "For the 1 pair without an establishment year" in entry_note(build_panel(raw))
+    known = raw.relationships.assign(established=raw.relationships["established"].fillna(2021))
+    dated = PanelInputs(raw.cities, known, raw.events)
+    assert "without an establishment year" not in entry_note(build_panel(dated))
