@@ -82,8 +82,9 @@ def _model_caveats(numbers: dict, min_epp: float) -> list[str]:
                    f"{'was' if len(penalised) == 1 else 'were'} fitted by Firth penalised likelihood instead of "
                    "maximum likelihood, because the outcome separates (some maximum-likelihood estimates are "
                    "infinite) and there are too few events per parameter. Penalised estimates are finite and "
-                   "shrunk towards zero; their standard errors are model-based, not clustered by relationship, so "
-                   "the intervals are likely too narrow.")
+                   "shrunk towards zero; their intervals are profile-likelihood intervals and their p-values "
+                   "likelihood-ratio tests, both model-based: they assume relationships (and cities) independent, "
+                   "so they may be too narrow when relationships share a city.")
     short = [(m, e["events_per_parameter"]) for m, e in sorted(numbers.items())
              if isinstance(e.get("events_per_parameter"), (int, float)) and math.isfinite(e["events_per_parameter"])
              and e["events_per_parameter"] < min_epp]
