@@ -26,7 +26,7 @@ PART = r"(?:上旬|中旬|下旬|初|中|底|末|上半年|下半年)"
 ANCHOR = r"(?:今年|去年|前年|明年|同年|当年|次年|翌年|同月|当月|次月|本月|上月)"
 POINT = rf"(?:(?:{YEAR}|{ANCHOR})?(?:{MONTH}{DAY}?|{DAY})|{YEAR}|{ANCHOR})"
 RANGE_TAIL = rf"(?:\s*(?:至|到|—|－|-|~|～)\s*(?:{YEAR}?{MONTH}?{DAY}|{YEAR}?{MONTH}|{YEAR}))?"
-DATE_PATTERN = re.compile(rf"(?:{POINT}{PART}?{RANGE_TAIL}(?:以来)?|日前|近日|近期|近年来|上半年|下半年)")
+DATE_PATTERN = re.compile(rf"(?:{POINT}{PART}?{RANGE_TAIL}(?:以来)?|日前|近日|近期|近年来|上半年|下半年|[两三四五]年来)")
 SIMPLE = re.compile(r"^(\d{4})年(?:(\d{1,2})月(?:份)?(?:(\d{1,2})[日号])?)?(?:(?:至|到|—|－|-|~|～)(?:(\d{4})年)?(?:(\d{1,2})月)?(?:(\d{1,2})[日号])?)?$")
 NOW_WORDS = {"今年": 0, "去年": -1, "前年": -2, "明年": 1}
 CONTEXT_WORDS = {"同年": 0, "当年": 0, "次年": 1, "翌年": 1}
@@ -123,6 +123,10 @@ def read_expression(expr: str, published: dt.date | None, context: dt.date | Non
         return (_fmt(published, "month"), None, "month"), None
     if text == "近年来":
         return None, None
+    if re.fullmatch(r"[两三四五]年来", text):  # 两年来: the period since that many years before publication
+        if published is None:
+            return None, f"'{expr}' needs the publication date"
+        return (str(published.year - "一两三四五".index(text[0]) - 1), None, "year"), None
     for word, shift in NOW_WORDS.items():
         if text.startswith(word):
             if published is None:
@@ -163,7 +167,7 @@ def find_dates(text: str, published: dt.date | None) -> list[DateMention]:
         if heading_until >= 0 and m.start() > heading_until:
             day_context, heading_until = None, -1
         read, warning = read_expression(expr, published, context, day_context)
-        since = expr.endswith("以来")
+        since = expr.endswith(("年来", "以来"))
         if read is None:
             out.append(DateMention(m.start(), m.end(), expr, None, None, None, since, warning))
             continue

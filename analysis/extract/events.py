@@ -7,7 +7,10 @@ The rules, in order: a sentence is split at 。！？；; its cue words name the
 during which an agreement is signed gives two candidates); the destination is the place
 after a movement word (赴, 到, 来) or after 在; the origin is the place that heads the
 delegation (巴中市党政代表团, 金华市委书记…率) or the other place named; a sentence with one
-place or none borrows the pair of the sentence before it (期间，双方签署…).
+place or none borrows the pair of the sentence before it (期间，双方签署…). Parties listed
+together (成都、重庆、西安三市共同签署) give one agreement per pair. A sentence without a date
+takes one from the two sentences before, else the year last named in its paragraph
+(``dated_by="paragraph"``, said in the note), else it is dropped.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from analysis.extract.roles import (
 
 SENTENCE_END = re.compile(r"[。！？!?；;\n]+")
 EARLIEST_YEAR = 1950  # dates before it are history, not exchanges
+OWN_TITLE = re.compile(rf"[市省区县州]?(?:委|人民政府|政府)?({lx.TITLE.pattern})")  # 六盘水市委书记
 CARRY_SENTENCES = 2  # a sentence without a date takes one from this many sentences back (期间，双方…)
 
 
@@ -110,11 +114,25 @@ def _cues(sentence: str) -> dict[str, list[tuple[int, int]]]:
                 continue  # 签订共建产业园合作协议: the agreement's subject
             if kind in ("cadre_exchange", "training") and lx.ATTRIBUTIVE.match(sentence[b:]):
                 continue  # 挂职的干部
+            if kind in ("meeting", "promotion") and sentence.startswith("期间", b):
+                continue  # 峰会期间举办…: the time of another event
             keep.append((a, b))
         if keep:
             found[kind] = keep
         else:
             del found[kind]
+    for kind in [k for k in ("meeting", "promotion") if k in found]:
+        attended = [s for s in found[kind] if lx.ATTEND.search(sentence, _clause_bounds(sentence, s[0])[0], s[0])]
+        if attended:  # 赴黄山市参加推介会: the travellers' visit, the event is the host's
+            found["visit"] = sorted(found.get("visit", []) + attended)
+            found[kind] = [s for s in found[kind] if s not in attended]
+            if not found[kind]:
+                del found[kind]
+    if "meeting" in found and "promotion" in found:  # 企业对接会和投资说明会: one promotion event
+        promos = [a for a, _ in found["promotion"]]
+        found["meeting"] = [(a, b) for a, b in found["meeting"] if not any(re.fullmatch(r"[和及暨、与][^，。,;；]{0,8}", sentence[b:p]) for p in promos if p > b)]
+        if not found["meeting"]:
+            del found["meeting"]
     # a visit word inside a meeting's or promotion's name (考察座谈会) is that event, not a visit
     if "visit" in found and ("meeting" in found or "promotion" in found or "training" in found) and not lx.DELEGATION.search(sentence) and not lx.MOVE.search(sentence):
         del found["visit"]
@@ -128,7 +146,10 @@ def _clause_bounds(sentence: str, pos: int) -> tuple[int, int]:
 
 
 def _not_happened(sentence: str, cue_pos: int) -> bool:
-    """A plan, wish or negation in the clause of the cue (or just before it)."""
+    """A plan, wish or negation in the clause of the cue (or just before it), or a cue in
+    brackets annotating a name."""
+    if lx.BRACKETED.search(sentence, max(0, cue_pos - 40), cue_pos):
+        return True
     left, right = _clause_bounds(sentence, cue_pos)
     if any(m.start() <= cue_pos < m.end() for m in lx.GENERIC.finditer(sentence)):
         return True
@@ -169,7 +190,11 @@ class _Doc(DocumentPlaces):
 def _date_for(doc: _Doc, start: int, end: int, cue_abs: int, sentence_no: int) -> tuple[DateMention | None, str]:
     """The date of the sentence nearest before the cue (or any in it), else the context."""
     inside = [d for d in doc.dates if start <= d.start < end and d.date]
-    before = [d for d in inside if d.start <= cue_abs and not d.since] or [d for d in inside if not d.since] or inside
+    before = [d for d in inside if d.start <= cue_abs and not d.since]
+    if not before and doc.last_date is not None and sentence_no - doc.last_date_sentence <= CARRY_SENTENCES \
+            and all(re.search(r"[，,]", doc.text[cue_abs:d.start]) for d in inside):
+        return doc.last_date, "context"  # every date of the sentence belongs to a later clause
+    before = before or [d for d in inside if not d.since] or inside
     if before:
         # the most precise one (5月18日 over the 2018年 inside an event's name), then the nearest
         order = {"day": 3, "month": 2, "year": 1}
@@ -177,16 +202,24 @@ def _date_for(doc: _Doc, start: int, end: int, cue_abs: int, sentence_no: int) -
         return chosen, "sentence"
     if doc.last_date is not None and sentence_no - doc.last_date_sentence <= CARRY_SENTENCES:
         return doc.last_date, "context"
+    # a summary in a report (两地领导多次互访) dated only by its paragraph: the year, flagged
+    earlier = [d for d in doc.dates if d.end <= start and d.date and "\n" not in doc.text[d.end:start]]
+    if earlier:
+        d = earlier[-1]
+        return DateMention(d.start, d.end, d.text, d.date[:4], None, "year", False, None), "paragraph"
     return None, "none"
 
 
-def _segments(spans: list[tuple[int, int]], length: int) -> list[tuple[int, int, int]]:
+def _segments(spans: list[tuple[int, int]], sentence: str) -> list[tuple[int, int, int]]:
     """(cue position, from, to) for each cue of one kind: a sentence reporting two visits
-    (北京…分赴天津和河北考察，河北…到天津考察) is read as two stretches."""
+    (北京…分赴天津和河北考察，河北…到天津考察) is read as two stretches, each ending with the
+    clause of its cue when the next cue is in a later clause."""
     out = []
     for i, (a, b) in enumerate(spans):
         lo = spans[i - 1][1] if i else 0
-        hi = spans[i + 1][0] if i + 1 < len(spans) else length
+        hi = spans[i + 1][0] if i + 1 < len(spans) else len(sentence)
+        if i + 1 < len(spans):
+            hi = min(hi, _clause_bounds(sentence, b)[1])
         out.append((a, lo, hi))
     return out
 
@@ -217,18 +250,51 @@ def _visit_rank(doc: _Doc, found: list[Candidate], cand: Candidate) -> str:
     return "none"
 
 
-def _candidates_of(doc: _Doc, kind: str, spans: list[tuple[int, int]], start: int, end: int, places, sentence_no: int, out: list[Candidate]) -> tuple[str, str] | None:
+def _collective_pairs(doc: _Doc, sentence: str, places, cue: int) -> list[tuple[Place, Place]]:
+    """成都、重庆、西安三市共同签署 / 京津冀三地互相签署: every pair of the parties named (a
+    list of three or more places joined by 、和与, or a group's short name) before the cue."""
+    clause_start = _clause_bounds(sentence, cue)[0]
+    word = lx.COLLECTIVE.search(sentence, clause_start, cue)
+    if not word:
+        return []
+    cue = word.start()  # the parties are named before the collective word
+    members: list[Place] = []
+    for name, ids in lx.REGION_GROUPS.items():
+        if (i := sentence.find(name, 0, cue)) >= 0:
+            members = [Place(i, i + len(name), name, c, (), "CN") for c in ids]
+            break
+    if not members:
+        run: list[tuple[int, Place]] = []
+        for pos, p in places:
+            if pos >= cue:
+                break
+            if run and not lx.LIST_SEPARATOR.match(sentence[run[-1][0] + len(run[-1][1].text):pos]):
+                run = []
+            run.append((pos, p))
+        members = [p for _, p in run]
+    members = list({p.city_id: p for p in members}.values())
+    if len(members) < 3:
+        return []
+    return [(a, b) for i, a in enumerate(members) for b in members[i + 1:]]
+
+
+def _candidates_of(doc: _Doc, kind: str, spans: list[tuple[int, int]], start: int, end: int, places, sentence_no: int, out: list[Candidate],
+                   skipped: frozenset[int] = frozenset()) -> tuple[str, str] | None:
     """Candidates of one kind in one sentence (appended to ``out``); returns the pair used."""
     sentence = doc.text[start:end]
     used = None
-    segments = _segments(spans, len(sentence))
+    segments = _segments(spans, sentence)
     whole = len(segments) == 1
-    for n, (cue, lo, hi) in enumerate(segments):
+    first = next(c for c, _, _ in segments if c not in skipped)
+    for cue, lo, hi in segments:
+        if cue in skipped:
+            continue  # a plan told in its own stretch (…，将赴成都考察…): it still bounds the others
         local = places if whole else [(pos, p) for pos, p in places if lo <= pos < hi]
-        pairs = origin_destination_pairs(doc, sentence, local, cue, kind)
-        if not pairs and not whole and n == 0:
+        pairs = (kind not in DIRECTED and _collective_pairs(doc, sentence, local, cue)) or origin_destination_pairs(doc, sentence, local, cue, kind)
+        if not pairs and not whole and cue == first:
             pairs, whole = origin_destination_pairs(doc, sentence, places, cue, kind), True  # one event told with several cue words
-        if not pairs and n == 0 and doc.last_pair and kind != "visit":
+        both_sides = kind != "visit" or (lx.MUTUAL.search(sentence) and lx.BOTH_SIDES.search(sentence))  # 两家新区开始互访
+        if not pairs and cue == first and doc.last_pair and both_sides:
             named = [p for _, p in places]  # 期间，双方签署…: the pair of the sentence before
             if not named or any(doc.related(p.city_id, c) for p in named for c in doc.last_pair):
                 pairs, whole = [tuple(Place(0, 0, "", c, (), None) for c in doc.last_pair)], True  # type: ignore[misc]
@@ -240,12 +306,13 @@ def _candidates_of(doc: _Doc, kind: str, spans: list[tuple[int, int]], start: in
         if date is None or int(date.date[:4]) < EARLIEST_YEAR:
             continue  # undated (a background mention) or history
         word = sentence[cue:next(b for a, b in spans if a == cue)]
-        mutual = kind in DIRECTED and lx.MUTUAL.search(sentence)
+        left, right = _clause_bounds(sentence, cue)
+        mutual = kind in DIRECTED and lx.MUTUAL.search(sentence, left, right)  # 互派 in the cue's own clause
         for origin, dest in pairs:
             for o, d in [(origin, dest), (dest, origin)] if mutual else [(origin, dest)]:
                 if _restated(doc, out, kind, o.city_id, d.city_id, date.date, word, sentence_no):
                     continue
-                cand = _candidate(doc, kind, sentence, places, o, d, date, dated_by, start, end, word, sentence_no)
+                cand = _candidate(doc, kind, sentence, places, o, d, date, dated_by, start, end, word, sentence_no, cue)
                 if cand.leader_rank == "none" and kind in ("agreement", "meeting"):
                     cand.leader_rank = _visit_rank(doc, out, cand)
                 out.append(cand)
@@ -256,13 +323,13 @@ def _candidates_of(doc: _Doc, kind: str, spans: list[tuple[int, int]], start: in
 
 
 def _candidate(doc: _Doc, kind: str, sentence: str, places, o: Place, d: Place, date: DateMention, dated_by: str,
-               start: int, end: int, word: str, sentence_no: int) -> Candidate:
+               start: int, end: int, word: str, sentence_no: int, cue: int) -> Candidate:
     rel = None
     if kind == "agreement" and lx.ESTABLISH.search(sentence):
         rel = next((k for k, p in lx.RELATIONSHIP_KINDS.items() if p.search(sentence)), None)
     return Candidate(
         kind=kind, origin=o.city_id, destination=d.city_id, date=date.date, date_end=date.date_end,
-        precision=date.precision, leader_rank=leader_rank(sentence, places, d if kind in DIRECTED else None),
+        precision=date.precision, leader_rank=leader_rank(sentence, places, d if kind in DIRECTED else None, cue),
         topics=_topics(sentence),
         delegates=int(v) if kind in ("visit", "cadre_exchange", "training") and (v := _number(lx.DELEGATES, sentence)) else None,
         amount_cny=_amount(sentence) if kind in ("project", "agreement") else None,
@@ -273,13 +340,33 @@ def _candidate(doc: _Doc, kind: str, sentence: str, places, o: Place, d: Place, 
     )
 
 
+def _delegation_leaders(doc: _Doc, candidates: list[Candidate], spans: list[tuple[int, int]]) -> None:
+    """A delegation named without its leader (遵义市党政代表团赴…) whose leader a following
+    sentence names with the origin's title (遵义市委书记在座谈时…): that rank, for the visit
+    and for what was signed or held during it."""
+    for c in candidates:
+        if c.kind != "visit" or c.leader_rank != "none" or not lx.DELEGATION.search(doc.text, c.start, c.end):
+            continue
+        hi = spans[min(c.sentence_no + CARRY_SENTENCES, len(spans) - 1)][1]
+        for p in doc.places:
+            if c.end <= p.start < hi and p.city_id == c.origin and (m := OWN_TITLE.match(doc.text, p.end)):
+                rank = lx.TITLE_RANKS[m.group(1)]
+                if lx.RANK_ORDER[rank] > lx.RANK_ORDER[c.leader_rank]:
+                    c.leader_rank = rank
+        for other in candidates:
+            if other.kind in ("agreement", "meeting") and other.leader_rank == "none" and other.date == c.date \
+                    and {other.origin, other.destination} == {c.origin, c.destination}:
+                other.leader_rank = c.leader_rank
+
+
 def analyse(text: str, index: PlaceIndex, published: dt.date | None) -> Analysis:
     """Candidates and marks of one document."""
     doc = _Doc(text, index, published)
     warnings = sorted({d.warning for d in doc.dates if d.warning})
     cues_out: list[tuple[int, int, str]] = []
     candidates: list[Candidate] = []
-    for sentence_no, (start, end) in enumerate(sentences(text)):
+    sentence_spans = sentences(text)
+    for sentence_no, (start, end) in enumerate(sentence_spans):
         sentence = text[start:end]
         found = _cues(sentence)
         for kind, spans in found.items():
@@ -288,9 +375,9 @@ def analyse(text: str, index: PlaceIndex, published: dt.date | None) -> Analysis
         places = sentence_places(doc, start, end)
         made_pair = None
         for kind, spans in found.items():
-            happened = [s for s in spans if not _not_happened(sentence, s[0])]
-            if happened and not history:
-                made_pair = _candidates_of(doc, kind, happened, start, end, places, sentence_no, candidates) or made_pair
+            skipped = frozenset(a for a, _ in spans if _not_happened(sentence, a))
+            if len(skipped) < len(spans) and not history:
+                made_pair = _candidates_of(doc, kind, spans, start, end, places, sentence_no, candidates, skipped) or made_pair
         named = list(dict.fromkeys(p.city_id for _, p in places))
         if made_pair:
             doc.last_pair = made_pair
@@ -302,4 +389,5 @@ def analyse(text: str, index: PlaceIndex, published: dt.date | None) -> Analysis
         dated = [d for d in dated if not d.since] or dated
         if dated:
             doc.last_date, doc.last_date_sentence = dated[-1], sentence_no
+    _delegation_leaders(doc, candidates, sentence_spans)
     return Analysis(text, doc.places, doc.dates, sorted(cues_out), candidates, warnings)

@@ -19,7 +19,7 @@ def alternation(words: str | list[str]) -> re.Pattern[str]:
 KIND_CUES: dict[str, re.Pattern[str]] = {
     "visit": alternation(
         "考察 调研 访问 参观 拜访 到访 来访 走访 出访 回访 互访 观摩 学习考察 考察学习 对接交流 "
-        "交流学习 学习交流 实地察看 慰问 莅临 拜会 座谈交流"
+        "交流学习 学习交流 实地察看 慰问 莅临 拜会 座谈交流 考察对接 对接交流"
     ),
     "agreement": alternation(
         "签署 签订 签约仪式 缔结 结为 结成 续签 共同签署 正式签约 互签 协议 备忘录 协议书 合作书 意向书 "
@@ -36,17 +36,17 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
     "training": alternation("培训班 培训 研修班 专题班 轮训 研修"),
     "promotion": alternation(
         "推介会 推介活动 招商会 招商推介 展销会 展销活动 博览会 旅游推介 文旅推介 推介周 "
-        "消费帮扶活动 展示活动 宣传周 推介"
+        "消费帮扶活动 展示活动 宣传周 推介 说明会 投资说明会 招商活动 产品展 图片展 展览"
     ),
     "meeting": alternation(
         "联席会议 座谈会 工作会议 对接会 推进会 协调会 视频会议 交流会 恳谈会 合作大会 联席会 "
-        "工作会商 会商 峰会 论坛 洽谈会"
+        "工作会商 会商 峰会 论坛 洽谈会 对接会议 联谊会 工作例会 联络会议 磋商会"
     ),
 }
 # Words inside a cue that make it part of another kind (签约项目 is a project, not an agreement).
 AGREEMENT_OBJECT = alternation("协议 备忘录 协议书 合作书 意向书 协定 友好城市 友城 关系 合同")
 SIGN_VERB = alternation("签署 签订 签约 缔结 结为 结成 续签 互签 建立 确立 正式建立")
-PROJECT_VERB = alternation("签约 落地 开工 投产 建成 援建 实施 共建 建设 引进 落户 竣工 启动 新建")
+PROJECT_VERB = alternation("签约 落地 开工 投产 建成 援建 实施 共建 建设 引进 落户 竣工 启动 新建 修建 兴建 合建 打造")
 
 # Plans, intentions, conditions and negations: the clause reports no exchange that happened.
 NOT_HAPPENED = alternation(
@@ -55,9 +55,9 @@ NOT_HAPPENED = alternation(
     "将进一步 谋划 研究部署 设想"
 )
 # A kind of exchange named as a general means, not one that happened (通过互访、互派等方式).
-GENERIC = re.compile(r"(?:通过|以|采取|依托)[^。;；]{0,40}?等(?:方式|形式|渠道|途径|举措)|随着[^，。,;；]{0,30}")
+GENERIC = re.compile(r"(?:通过|以|采取|依托)[^。;；]{0,40}?等(?:方式|形式|渠道|途径|举措)|随着[^，。,;；]{0,30}|自[^。;；，,]{0,30}?以来")
 # History and background: long past, not an exchange of the period.
-HISTORY = alternation("历史上 古称 自古 史称 建制 始建于 古代 素有 享有 被誉为")
+HISTORY = re.compile(alternation("历史上 古称 自古 史称 始建于 古代 素有 享有 被誉为 清代 明代 民国时期").pattern + r"|(?<!成)建制")  # 成建制: as a whole unit
 
 # Movement towards a place; 来访/来自 and 得到/受到 are not movements.
 MOVE = re.compile(r"赴|前往|来到|抵达|莅临|走进|奔赴|深入|到达|回到|(?<![以近未原后从将本年])来(?!访|自|源|的|说|看)|(?<![得受达遇感提收做办])到(?!位|了|期|达|访)|去(?!年)")
@@ -72,13 +72,27 @@ INVITED = re.compile(r"(?:邀请|应邀)[^，。,;；]{0,24}?(?:出席|参加|�
 INVITEE = re.compile(r"邀请")
 RECEIVED = re.compile(r"(?:会见|接待|迎接)[^。;；]{0,24}?(?:一行|代表团|考察团)")
 ATTRIBUTIVE = re.compile(r"^[^，。,;；]{0,2}的")  # 挂职的干部: a cue describing someone, not an act
-STATISTICS = re.compile(r"同比|%|％|百分点|比上年|增长\d|吸纳就业")
+STATISTICS = re.compile(r"同比|%|％|百分点|比上年|增长\d|吸纳就业|(?:有|达|共|累计)\d+余?(?:次|批)")
 COORDINATION = re.compile(r"(?:与|和|同|及|、)")
 LIST_SEPARATOR = re.compile(r"^(?:、|和|及|与|以及|,|，)$")
 HOME = re.compile(r"(?:我|本)(?:省|市|区|县|州)")
 BENEFICIARY = re.compile(r"为")
+# Travelling to attend an event the other side holds (赴黄山市参加招商推介会): a visit.
+ATTEND = re.compile(r"(?:赴|到|来|前往)[^，。,;；]{1,12}?(?:参加|出席)[^，。,;；]*$")
 MUTUAL = alternation("互派 互访 互相 相互")
-
+BOTH_SIDES = alternation("两地 两市 两省 两区 两县 两家 双方 两个新区 两新区")
+# A cue inside brackets annotates a name in a list (泉州市(2012年缔结友好关系)): background.
+BRACKETED = re.compile(r"[(（][^()（）]{0,40}$")
+# Several parties acting together (成都、重庆、西安三市共同签署): one agreement per pair.
+COLLECTIVE = re.compile(r"(?:[三四五六七八九十]|\d)(?:市|省|地|方|区|县|省市|城|座城市|个城市)(?:之间)?(?:共同|互相|相互|联合|一起|分别)?")
+# Short names of city groups, each standing for its members (province or city ids).
+REGION_GROUPS = {
+    "京津冀": ("CN-110000", "CN-120000", "CN-130000"),
+    "沪苏浙皖": ("CN-310000", "CN-320000", "CN-330000", "CN-340000"),
+    "苏浙皖沪": ("CN-310000", "CN-320000", "CN-330000", "CN-340000"),
+    "川渝": ("CN-510000", "CN-500000"),
+    "成渝": ("CN-510100", "CN-500000"),
+}
 # Titles -> leader rank. Deputies before their principals: the longest match wins.
 TITLE_RANKS: dict[str, str] = {
     **dict.fromkeys(

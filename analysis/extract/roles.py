@@ -4,12 +4,14 @@ travelled and who received (origin -> destination), and the travelling leader's 
 
 from __future__ import annotations
 
+import re
 from itertools import pairwise
 
 from analysis.extract import lexicon as lx
 from analysis.extract.places import Place, PlaceIndex
 
 DIRECTED = ("visit", "cadre_exchange", "training", "promotion")
+CLAUSE_BREAK = re.compile(r"[，,：:]")
 
 
 class DocumentPlaces:
@@ -51,6 +53,9 @@ def origin_destination_pairs(doc: DocumentPlaces, sentence: str, places: list[tu
     listed = sorted((pos, p) for pos, p in places if p.start >= dest.start)
     for (pos_a, a), (pos_b, b) in pairwise(listed):
         gap = sentence[pos_a + len(a.text):pos_b]
+        for c in doc.places:  # 奥卢、瑞士卢加诺: a country naming the next item
+            if c.is_country and c.text:
+                gap = gap.removesuffix(c.text)
         if not lx.LIST_SEPARATOR.match(gap):
             break
         if not doc.related(b.city_id, origin.city_id) and all(not doc.related(b.city_id, d.city_id) for _, d in out):
@@ -75,8 +80,13 @@ def _pair(doc: DocumentPlaces, sentence: str, places: list[tuple[int, Place]], c
                 return a, b
     # destination: the first place after a movement word or 在/于 (before the cue when possible)
     dest = None
-    for m in sorted([*lx.MOVE.finditer(sentence), *lx.AT.finditer(sentence)], key=lambda m: m.start()):
-        after = [(pos, p) for pos, p in distinct if m.end() <= pos <= m.end() + 4]
+    left = max(sentence.rfind(c, 0, cue_pos) for c in "，,：:") + 1
+    rights = [i for c in "，,：:" if (i := sentence.find(c, cue_pos)) >= 0]
+    right = min(rights) if rights else len(sentence)
+    # a movement word in the cue's own clause first (…来巴中参加…，巴中在虹口区举办推介会)
+    for m in sorted([*lx.MOVE.finditer(sentence), *lx.AT.finditer(sentence)], key=lambda m: (not left <= m.start() < right, m.start())):
+        named = [p for pos, p in places if m.end() <= pos <= m.end() + 4]  # any mention, not only the first
+        after = [x for p in named[:1] for x in distinct if doc.related(x[1].city_id, p.city_id)][:1]
         if after:
             dest = after[0]
             break
@@ -116,11 +126,16 @@ def _head(sentence: str, places: list[tuple[int, Place]]) -> tuple[int, Place] |
     return best[1] if best else None
 
 
-def leader_rank(sentence: str, places: list[tuple[int, Place]], host: Place | None) -> str:
-    """The highest rank among the titles named; for a directed exchange, titles that belong to
+def leader_rank(sentence: str, places: list[tuple[int, Place]], host: Place | None, cue: int | None = None) -> str:
+    """The highest rank among the titles named up to the clause after the cue's (a title two
+    clauses on belongs to something else); for a directed exchange, titles that belong to
     the host (虹口区副区长…会见) do not count."""
     best = "none"
-    for m in lx.TITLE.finditer(sentence):
+    until = len(sentence)
+    if cue is not None:
+        breaks = [m.start() for m in CLAUSE_BREAK.finditer(sentence, cue)]
+        until = breaks[1] if len(breaks) > 1 else until
+    for m in lx.TITLE.finditer(sentence, 0, until):
         rank = lx.TITLE_RANKS[m.group(0)]
         if host is not None:
             owner = [p for pos, p in places if pos + len(p.text) <= m.start() <= pos + len(p.text) + 3]

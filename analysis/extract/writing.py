@@ -25,6 +25,8 @@ def _note(doc: Document, c: Candidate, gazetteer_label) -> str:
         parts.append(f"{role} ambiguous, also possible: {listed}")
     if c.dated_by == "context":
         parts.append("date taken from an earlier sentence")
+    elif c.dated_by == "paragraph":
+        parts.append("no date in its sentence: the year last named in its paragraph (check it)")
     elif c.dated_by == "publication":
         parts.append("no date in the text: the publication year")
     return "; ".join(parts)

@@ -44,3 +44,8 @@ def test_fast_path_agrees_with_jionlp(expr):
 
 def test_chinese_numerals_go_to_jionlp():
     assert read("二〇二三年三月十七日")[0][1] == "2023-03-17"
+
+
+def test_years_since_publication_is_a_period():
+    (d,) = find_dates("两年来，两市互访频繁。", dt.date(2020, 10, 26))
+    assert (d.date, d.precision, d.since) == ("2018", "year", True)

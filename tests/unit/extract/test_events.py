@@ -66,3 +66,38 @@ def test_deputy_and_bureau_ranks(index):
 def test_a_new_relationship_is_recorded(index):
     (cand,) = analyse("2013年1月，巴中市与上海市虹口区正式缔结友好城市关系。", index, PUB).candidates
     assert cand.kind == "agreement" and cand.relationship_kind == "sister_city" and cand.date == "2013-01"
+
+
+def test_parties_acting_together_give_one_agreement_per_pair(index):
+    text = "10月16日，贵阳、昆明、南宁三市在南宁共同签署旅游合作协议。"
+    pairs = {frozenset((c.origin, c.destination)) for c in analyse(text, index, PUB).candidates if c.kind == "agreement"}
+    assert pairs == {frozenset(p) for p in (("CN-520100", "CN-530100"), ("CN-520100", "CN-450100"), ("CN-530100", "CN-450100"))}
+
+
+def test_bracketed_annotations_and_as_a_unit_are_read_right(index):
+    assert found("巴中市的友好城市有丽水市(2018年缔结友好关系)、金华市(2021年缔结友好关系)。", index) == []
+    text = "2022年，巴中市成建制选派干部到虹口区跟班学习一年。"
+    assert found(text, index) == [("cadre_exchange", "CN-511900", "CN-310109", "2022", "none")]
+
+
+def test_a_summary_without_its_own_date_takes_its_paragraph_year_and_says_so(index):
+    text = "2021年，两地合作再次升温。当地企业反响很好。各方都很重视。虹口区多次组团来巴中考察。"
+    (cand,) = analyse(text, index, PUB).candidates
+    assert (cand.kind, cand.origin, cand.destination, cand.date, cand.precision, cand.dated_by) == (
+        "visit", "CN-310109", "CN-511900", "2021", "year", "paragraph")
+    assert analyse(text.replace("各方都很重视。", "各方都很重视。\n"), index, PUB).candidates == []
+
+
+def test_attending_an_event_is_a_visit_and_a_leader_named_later_counts(index):
+    assert found("8月22日，晋江市组织企业赴黄山市参加招商推介会。", index) == [("visit", "CN-350582", "CN-341000", "2023-08-22", "none")]
+    text = "5月20日，遵义市党政代表团赴宁波市考察。考察期间，遵义市委书记与宁波市主要领导座谈。"
+    assert found(text, index)[0] == ("visit", "CN-520300", "CN-330200", "2023-05-20", "top")
+
+
+def test_a_mutual_word_reverses_only_its_own_clause(index):
+    text = "2021年，两地领导多次率团互访，巴中连续两次在虹口区举办文旅推介会。"
+    assert sorted(found(text, index)) == [
+        ("promotion", "CN-511900", "CN-310109", "2021", "none"),
+        ("visit", "CN-310109", "CN-511900", "2021", "none"),
+        ("visit", "CN-511900", "CN-310109", "2021", "none"),
+    ]

@@ -48,3 +48,8 @@ def test_country_named_before_a_city_and_short_foreign_words(index):
     assert found[1].city_id.startswith("DE-")
     # 流山 (a Japanese city) inside 交流山区 is not a place
     assert ids("交流山区协作工作", index) == []
+
+
+def test_foreign_aliases_and_a_country_before_a_shadowed_name(index):
+    ids = [p.city_id for p in find_places("杭州与瑞士卢加诺、瑞典隆德签署协议；宁夏隆德县", index) if p.city_id]
+    assert ids == ["CN-330100", "CH-2659836", "SE-2693678", "CN-640423"]

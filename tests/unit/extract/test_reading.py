@@ -74,3 +74,10 @@ def test_pinyin_glosses_and_traditional_script_keep_spans():
     assert "两江新区和天府新区召开对接会议" in text
     start = text.index("天府新区")
     assert original[offsets[start]:offsets[start + 3] + 1] == "天府新區"
+
+
+def test_layout_spaces_and_wrapped_lines_are_joined_with_their_offsets():
+    raw = "2016 年 4月，时任通江县委副书记、县长率团赴\n\n台州市考察。\n一、基本情况\n两地关系"
+    text, offsets = clean_text(raw)
+    assert text == "2016年4月，时任通江县委副书记、县长率团赴台州市考察。\n一、基本情况\n两地关系"
+    assert all(raw[o] == ch for o, ch in zip(offsets, text))
