@@ -26,7 +26,7 @@ from analysis.data.gazetteer import build_gazetteer
 from analysis.extract.cli import overlay_frame
 from analysis.extract.events import analyse, sentences
 from analysis.extract.places import place_index
-from analysis.extract.reading import read_document
+from analysis.extract.reading import read_document, read_text
 from analysis.extract.scoring import (
     Event,
     load_gold,
@@ -43,7 +43,9 @@ SPEED_PASSES = 20
 
 
 def extracted(text: str, index, published: dt.date | None) -> list[Event]:
-    return [Event(c.kind, c.origin, c.destination, c.date, c.leader_rank) for c in analyse(text, index, published).candidates]
+    """The events the CLI would write for this text: read as a file is (layout cleaning), then analysed."""
+    doc = read_text(text, published=published)
+    return [Event(c.kind, c.origin, c.destination, c.date, c.leader_rank) for c in analyse(doc.text, index, doc.published).candidates]
 
 
 def gold_pairs(items, index, prefecture):
@@ -87,8 +89,9 @@ def seed_pairs(index, gazetteer, prefecture) -> tuple[list, list[tuple[str, dt.d
             if all(ids):
                 gold.append(Event(r.kind, ids[0], ids[1], r.date, r.leader_rank or "none"))
         doc = read_document(path, published)
-        texts.append((doc.text, published))
-        pairs += match_events(gold, extracted(doc.text, index, published), prefecture)
+        texts.append((doc.text, doc.published))
+        pairs += match_events(gold, [Event(c.kind, c.origin, c.destination, c.date, c.leader_rank)
+                                     for c in analyse(doc.text, index, doc.published).candidates], prefecture)
     return pairs, texts
 
 
@@ -104,7 +107,8 @@ def main() -> int:
     for name, sel in (("gold_all", pairs["dev"] + pairs["test"] + pairs["holdout"]), ("gold_dev", pairs["dev"]),
                       ("gold_test", pairs["test"]), ("gold_holdout", pairs["holdout"])):
         tables.append(score(sel).assign(corpus=name))
-    gold_texts = [(i["text"], dt.date.fromisoformat(i["published"]) if i["published"] else None) for i in items]
+    gold_docs = [read_text(i["text"], published=dt.date.fromisoformat(i["published"]) if i["published"] else None) for i in items]
+    gold_texts = [(d.text, d.published) for d in gold_docs]
     rates = {"gold_all": speed(gold_texts, index)}
     if SEEDS.is_dir():
         spairs, stexts = seed_pairs(index, gazetteer, prefecture)

@@ -3,7 +3,7 @@ destination, date, leader's rank, topics, delegates, amount and count.
 
 Plans, negations, history and sentences without two places are skipped.
 
-The rules, in order: a sentence is split at 。！？；; its cue words name the kinds (a visit
+The rules, in order: a sentence is split at 。！？；; its cue words name the kinds (``cues``: a visit
 during which an agreement is signed gives two candidates); the destination is the place
 after a movement word (赴, 到, 来) or after 在; the origin is the place that heads the
 delegation (巴中市党政代表团, 金华市委书记…率) or the other place named; a sentence with one
@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from analysis.extract import lexicon as lx
+from analysis.extract.cues import clause_bounds, not_happened, sentence_cues
 from analysis.extract.dates import DateMention, find_dates
 from analysis.extract.places import Place, PlaceIndex, find_places
 from analysis.extract.roles import (
@@ -79,81 +80,6 @@ def sentences(text: str) -> list[tuple[int, int]]:
     if start < len(text):
         spans.append((start, len(text)))
     return spans
-
-
-def _same_clause(sentence: str, a: int, b: int) -> bool:
-    return not re.search(r"[，,：:]", sentence[min(a, b):max(a, b)])
-
-
-def _cues(sentence: str) -> dict[str, list[tuple[int, int]]]:
-    """Kind -> spans of the words that report it, after the rules that tell them apart."""
-    if lx.STATISTICS.search(sentence):
-        return {}  # a statistic, even when it names projects or secondments
-    found: dict[str, list[tuple[int, int]]] = {}
-    for kind, pattern in lx.KIND_CUES.items():
-        spans = [m.span() for m in pattern.finditer(sentence)]
-        if spans:
-            found[kind] = spans
-    if "visit" not in found and (m := lx.LED_MOVE.search(sentence) or lx.RECEIVED.search(sentence) or lx.INVITED.search(sentence)):
-        found["visit"] = [m.span()]
-    # an agreement needs something signed; 签约项目 / 项目签约 is a project
-    if "agreement" in found and not (lx.SIGN_VERB.search(sentence) and lx.AGREEMENT_OBJECT.search(sentence)):
-        del found["agreement"]
-    if "project" in found and not (lx.PROJECT_VERB.search(sentence) or "签约项目" in sentence):
-        del found["project"]
-    if "training" in found and "cadre_exchange" in found and "挂职" not in sentence and "选派" not in sentence:
-        del found["cadre_exchange"]
-    visits = found.get("visit", [])
-    signs = [m.start() for m in lx.SIGN_VERB.finditer(sentence)]
-    for kind in [k for k in found if k != "visit"]:
-        keep = []
-        for a, b in found[kind]:
-            if any(v[1] <= a and _same_clause(sentence, v[1], a) for v in visits) and kind in ("project", "promotion", "meeting"):
-                continue  # 考察…产业园建设: what the visit looked at
-            if kind == "project" and any(s0 < a and _same_clause(sentence, s0, a) for s0 in signs) and lx.AGREEMENT_OBJECT.search(sentence, b):
-                continue  # 签订共建产业园合作协议: the agreement's subject
-            if kind in ("cadre_exchange", "training") and lx.ATTRIBUTIVE.match(sentence[b:]):
-                continue  # 挂职的干部
-            if kind in ("meeting", "promotion") and sentence.startswith("期间", b):
-                continue  # 峰会期间举办…: the time of another event
-            keep.append((a, b))
-        if keep:
-            found[kind] = keep
-        else:
-            del found[kind]
-    for kind in [k for k in ("meeting", "promotion") if k in found]:
-        attended = [s for s in found[kind] if lx.ATTEND.search(sentence, _clause_bounds(sentence, s[0])[0], s[0])]
-        if attended:  # 赴黄山市参加推介会: the travellers' visit, the event is the host's
-            found["visit"] = sorted(found.get("visit", []) + attended)
-            found[kind] = [s for s in found[kind] if s not in attended]
-            if not found[kind]:
-                del found[kind]
-    if "meeting" in found and "promotion" in found:  # 企业对接会和投资说明会: one promotion event
-        promos = [a for a, _ in found["promotion"]]
-        found["meeting"] = [(a, b) for a, b in found["meeting"] if not any(re.fullmatch(r"[和及暨、与][^，。,;；]{0,8}", sentence[b:p]) for p in promos if p > b)]
-        if not found["meeting"]:
-            del found["meeting"]
-    # a visit word inside a meeting's or promotion's name (考察座谈会) is that event, not a visit
-    if "visit" in found and ("meeting" in found or "promotion" in found or "training" in found) and not lx.DELEGATION.search(sentence) and not lx.MOVE.search(sentence):
-        del found["visit"]
-    return found
-
-
-def _clause_bounds(sentence: str, pos: int) -> tuple[int, int]:
-    left = max(sentence.rfind(c, 0, pos) for c in "，,：:") + 1
-    rights = [i for c in "，,：:" if (i := sentence.find(c, pos)) >= 0]
-    return left, min(rights) if rights else len(sentence)
-
-
-def _not_happened(sentence: str, cue_pos: int) -> bool:
-    """A plan, wish or negation in the clause of the cue (or just before it), or a cue in
-    brackets annotating a name."""
-    if lx.BRACKETED.search(sentence, max(0, cue_pos - 40), cue_pos):
-        return True
-    left, right = _clause_bounds(sentence, cue_pos)
-    if any(m.start() <= cue_pos < m.end() for m in lx.GENERIC.finditer(sentence)):
-        return True
-    return bool(lx.NOT_HAPPENED.search(sentence, max(0, left - 12), right))
 
 
 def _number(pattern: re.Pattern[str], text: str) -> float | None:
@@ -219,7 +145,7 @@ def _segments(spans: list[tuple[int, int]], sentence: str) -> list[tuple[int, in
         lo = spans[i - 1][1] if i else 0
         hi = spans[i + 1][0] if i + 1 < len(spans) else len(sentence)
         if i + 1 < len(spans):
-            hi = min(hi, _clause_bounds(sentence, b)[1])
+            hi = min(hi, clause_bounds(sentence, b)[1])
         out.append((a, lo, hi))
     return out
 
@@ -253,7 +179,7 @@ def _visit_rank(doc: _Doc, found: list[Candidate], cand: Candidate) -> str:
 def _collective_pairs(doc: _Doc, sentence: str, places, cue: int) -> list[tuple[Place, Place]]:
     """成都、重庆、西安三市共同签署 / 京津冀三地互相签署: every pair of the parties named (a
     list of three or more places joined by 、和与, or a group's short name) before the cue."""
-    clause_start = _clause_bounds(sentence, cue)[0]
+    clause_start = clause_bounds(sentence, cue)[0]
     word = lx.COLLECTIVE.search(sentence, clause_start, cue)
     if not word:
         return []
@@ -306,7 +232,7 @@ def _candidates_of(doc: _Doc, kind: str, spans: list[tuple[int, int]], start: in
         if date is None or int(date.date[:4]) < EARLIEST_YEAR:
             continue  # undated (a background mention) or history
         word = sentence[cue:next(b for a, b in spans if a == cue)]
-        left, right = _clause_bounds(sentence, cue)
+        left, right = clause_bounds(sentence, cue)
         mutual = kind in DIRECTED and lx.MUTUAL.search(sentence, left, right)  # 互派 in the cue's own clause
         for origin, dest in pairs:
             for o, d in [(origin, dest), (dest, origin)] if mutual else [(origin, dest)]:
@@ -368,14 +294,14 @@ def analyse(text: str, index: PlaceIndex, published: dt.date | None) -> Analysis
     sentence_spans = sentences(text)
     for sentence_no, (start, end) in enumerate(sentence_spans):
         sentence = text[start:end]
-        found = _cues(sentence)
+        found = sentence_cues(sentence)
         for kind, spans in found.items():
             cues_out.extend((start + a, start + b, kind) for a, b in spans)
         history = lx.HISTORY.search(sentence)
         places = sentence_places(doc, start, end)
         made_pair = None
         for kind, spans in found.items():
-            skipped = frozenset(a for a, _ in spans if _not_happened(sentence, a))
+            skipped = frozenset(a for a, _ in spans if not_happened(sentence, a))
             if len(skipped) < len(spans) and not history:
                 made_pair = _candidates_of(doc, kind, spans, start, end, places, sentence_no, candidates, skipped) or made_pair
         named = list(dict.fromkeys(p.city_id for _, p in places))

@@ -40,7 +40,7 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
     ),
     "meeting": alternation(
         "联席会议 座谈会 工作会议 对接会 推进会 协调会 视频会议 交流会 恳谈会 合作大会 联席会 "
-        "工作会商 会商 峰会 论坛 洽谈会 对接会议 联谊会 工作例会 联络会议 磋商会"
+        "工作会商 会商 峰会 论坛 洽谈会 对接会议 联谊会 工作例会 联络会议 磋商会 举行座谈 进行座谈 开展座谈"
     ),
 }
 # Words inside a cue that make it part of another kind (签约项目 is a project, not an agreement).
@@ -67,10 +67,14 @@ DELEGATION = alternation(
 )
 RECEIVE = alternation("会见 接待 迎接 欢迎 陪同 会谈 座谈")
 # A visit without a visit word: a delegation moving to a place (率队赴, 代表团抵达), or received (会见…一行).
-LED_MOVE = re.compile(r"(?:率|带|领|代表团|考察团|考察组|专家组|工作组|一行)[^，。,;；]{0,14}?(?:赴|前往|抵达|来到|到访|(?<![得受达遇感提收做办])到(?!位|了|期|达))")
+# 来 too, as in MOVE (代表团来蓉参加…活动).
+LED_MOVE = re.compile(r"(?:率|带|领|代表团|考察团|考察组|专家组|工作组|一行)[^，。,;；]{0,14}?(?:赴|前往|抵达|来到|到访|(?<![得受达遇感提收做办])到(?!位|了|期|达)"
+                      r"|(?<![以近未原后从将本年])来(?!访|自|源|的|说|看|了))")
 INVITED = re.compile(r"(?:邀请|应邀)[^，。,;；]{0,24}?(?:出席|参加|访问|来)")
 INVITEE = re.compile(r"邀请")
 RECEIVED = re.compile(r"(?:会见|接待|迎接)[^。;；]{0,24}?(?:一行|代表团|考察团)")
+# Calling on seconded cadres (看望慰问…挂职干部) is a visit by their home side, not a secondment.
+CARE_FOR = alternation("看望 慰问 看望慰问 关心 关爱 走访")
 ATTRIBUTIVE = re.compile(r"^[^，。,;；]{0,2}的")  # 挂职的干部: a cue describing someone, not an act
 STATISTICS = re.compile(r"同比|%|％|百分点|比上年|增长\d|吸纳就业|(?:有|达|共|累计)\d+余?(?:次|批)")
 COORDINATION = re.compile(r"(?:与|和|同|及|、)")

@@ -53,6 +53,18 @@ FOREIGN_ALIASES = {
 }
 # After a short name (no 市/县/区), these make it the name of something smaller.
 SMALLER_PLACE = re.compile(r"村|镇|乡|街道|社区|路|街|大道|大学|学院|公司|集团|银行|广场|站|港|湾|河|湖|山|寺")
+# A two-character short form that is also an ordinary word (资源 of 资源县, 天府 of 天府新区) is
+# not a place inside a longer word of the vocabulary (人力资源, 自然资源, 天府之国): jionlp's
+# word dictionary says which short forms are ordinary words (a gloss naming a place keeps a
+# name out), its idf vocabulary gives the longer words; a longer word that is the place's own
+# office or unit (重庆市委) does not count.
+PLACE_GLOSS = re.compile(r"市|县|省|地名|城市|首府|省会|自治|古国|古城|古郡|古县|山名|水名|江名|河名|湖名|州名|郡名|旧称|在今")
+OWN_UNIT = re.compile(r"[市县区州省旗盟镇乡村委府]")
+# After a short form that is an ordinary word, these make it a name of a facility or brand
+# (天府国际生物城 is not in 天府新区); a city's own short name before them (成都科学城) still
+# says where the facility is.
+BRAND_HEAD = re.compile(r"国际|生物城|科学城|科技城|未来城|机场|会展|博览城")
+EMBEDDING_MAX = 6  # characters of the longest word looked for around a short form
 LEVEL_ORDER = {"province": 0, "prefecture": 1, "city": 2, "district": 3, "county": 3, "foreign": 4}
 
 
@@ -77,6 +89,8 @@ class PlaceIndex:
     cities: pd.DataFrame
     gazetteer: Gazetteer
     countries: dict[str, str] = field(default_factory=dict)  # Chinese country name -> ISO2
+    embedding_words: frozenset[str] = frozenset()  # longer ordinary words holding a short form (人力资源)
+    ordinary_short_forms: frozenset[str] = frozenset()  # short forms that are ordinary words (资源, 天府)
     parents: dict[str, frozenset[str]] = field(default_factory=dict)  # id -> its province and prefecture
     full_names: frozenset[str] = frozenset()  # names with their suffix (巴中市), not short forms
     rank: dict[str, tuple[int, float]] = field(default_factory=dict)  # id -> (level order, -population)
@@ -125,6 +139,26 @@ def _country_names(foreign: dict[str, list[str]], cities: pd.DataFrame) -> dict[
                 for name in {short, info.get("full_name", short)}:
                     out[name] = code
     return out
+
+
+def _ordinary_words(short_forms: set[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The two-character short forms that are ordinary words, and the words of three or more
+    characters that hold one of them."""
+    from jionlp.dictionary.dictionary_loader import (
+        chinese_word_dictionary_loader,
+        idf_loader,
+    )
+
+    glosses = chinese_word_dictionary_loader()
+    ordinary = {s for s in short_forms if len(s) == 2 and s in glosses and not PLACE_GLOSS.search(glosses[s])}
+    out = set()
+    for word in idf_loader():
+        if 3 <= len(word) <= EMBEDDING_MAX:
+            for i in range(len(word) - 1):
+                if word[i:i + 2] in ordinary and not (i == 0 and OWN_UNIT.match(word, 2)):
+                    out.add(word)
+                    break
+    return frozenset(ordinary), frozenset(out)
 
 
 def build_index(overlay: pd.DataFrame | None = None) -> PlaceIndex:
@@ -182,7 +216,8 @@ def build_index(overlay: pd.DataFrame | None = None) -> PlaceIndex:
     sub = cities.loc[used]
     rank = {cid: (LEVEL_ORDER.get(lvl, 5), -(pop if pd.notna(pop) else 0.0)) for cid, lvl, pop in zip(sub.index, sub["level"], sub["population"])}
     full = frozenset(chinese["name_zh"]) | frozenset(foreign) | frozenset(countries)
-    return PlaceIndex(auto, cities, gaz, countries, parents=parents, rank=rank,
+    ordinary, embedding = _ordinary_words({n for n in names if n not in full})
+    return PlaceIndex(auto, cities, gaz, countries, embedding_words=embedding, ordinary_short_forms=ordinary, parents=parents, rank=rank,
                       country=dict(zip(sub.index, sub["country"])), full_names=full)
 
 
@@ -248,6 +283,17 @@ def _choose(index: PlaceIndex, ids: tuple[str, ...], context: set[str], country:
     return ranked[0], tuple(i for i in ids if i != ranked[0])
 
 
+def _inside_word(index: PlaceIndex, text: str, start: int, end: int) -> bool:
+    """Whether a longer ordinary word holds text[start:end] (人力资源 around 资源)."""
+    if not index.embedding_words:
+        return False
+    for a in range(max(0, start - EMBEDDING_MAX + 2), start + 1):
+        for b in range(end, min(len(text), a + EMBEDDING_MAX) + 1):
+            if b - a > end - start and text[a:b] in index.embedding_words:
+                return True
+    return False
+
+
 def find_places(text: str, index: PlaceIndex | None = None) -> list[Place]:
     """Every place named in ``text`` (a whole document, so context can resolve ambiguity)."""
     index = index or place_index()
@@ -263,6 +309,10 @@ def find_places(text: str, index: PlaceIndex | None = None) -> list[Place]:
             continue  # 流山 in 交流山区: a two-character foreign name needs its country or a suffix
         if name not in index.full_names and SMALLER_PLACE.match(text, end):
             continue  # 双城村, 中山路: a village, street or body named after the place
+        if name not in index.full_names and _inside_word(index, text, start, end):
+            continue  # 人力资源: an ordinary word holding a county's short name
+        if name in index.ordinary_short_forms and BRAND_HEAD.match(text, end):
+            continue  # 天府国际生物城: a facility's name, not the place
         if iso:
             last_country = iso
             out.append(Place(start, end, text[start:end], None, (), iso, True))

@@ -143,24 +143,33 @@ def _date_or_none(y: str, m: str, d: str) -> dt.date | None:
 
 def read_document(path: Path, published: dt.date | None = None) -> Document:
     suffix = path.suffix.lower()
-    html_date = None
+    html_date, title = None, path.stem
     if suffix == ".docx":
-        text, title = _docx(path), path.stem
+        text = _docx(path)
     else:
         raw = _decode(path.read_bytes(), path)
         if suffix in (".html", ".htm"):
             text, title, html_date = _html(path, raw)
         else:
-            text, title = raw, path.stem
-    text = text.replace("\r\n", "\n").replace("\r", "\n")  # spans in notes count characters of this text
-    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    if first and suffix != ".html" and len(first) <= 60:
-        title = first.lstrip("# ")
+            text = raw
     source = "option" if published else "none"
     if published is None and html_date:
         published, source = html_date, "html"
     if published is None and (m := FILE_DATE.match(path.name)) and (published := _date_or_none(*m.groups())):
         source = "file name"
+    return read_text(text, path, published, source, title if suffix in (".html", ".htm") else None)
+
+
+def read_text(text: str, path: Path = Path("text.txt"), published: dt.date | None = None, published_from: str | None = None,
+              title: str | None = None) -> Document:
+    """A document from text already decoded: the reading path every document takes after its
+    format's own step (line ends, title, a date in the first lines, layout cleaning), so text
+    given directly (the gold corpus) is read exactly as a file is."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # spans in notes count characters of this text
+    if title is None:
+        first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+        title = first.lstrip("# ") if first and len(first) <= 60 else path.stem
+    source = published_from or ("option" if published else "none")
     if published is None:
         head = "\n".join(text.splitlines()[:HEAD_LINES])
         if (m := LINE_DATE.search(head)) and (published := _date_or_none(*m.groups())):

@@ -101,3 +101,15 @@ def test_a_mutual_word_reverses_only_its_own_clause(index):
         ("visit", "CN-310109", "CN-511900", "2021", "none"),
         ("visit", "CN-511900", "CN-310109", "2021", "none"),
     ]
+
+
+def test_talks_during_a_visit_are_a_meeting_and_calling_on_cadres_is_a_visit(index):
+    text = "6月3日，丽水市委书记率丽水市党政代表团赴遵义市考察。遵义市委书记会见了代表团一行，双方进行座谈。"
+    assert ("meeting", "CN-331100", "CN-520300", "2023-06-03", "top") in found(text, index)
+    text = "6月3日，丽水市副市长带队赴遵义市对接协作工作，并看望慰问丽水在遵挂职干部。"
+    assert [k for k, *_ in found(text, index)] == ["visit"]
+
+
+def test_a_delegation_coming_to_a_city_by_its_one_character_name(index):
+    assert found("5月，德国杜伊斯堡市代表团来蓉参加友城交流活动。", index) == [
+        ("visit", "DE-2934691", "CN-510100", "2023-05", "none")]

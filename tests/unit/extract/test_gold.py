@@ -10,6 +10,7 @@ import pandas as pd
 
 from analysis.data.gazetteer import build_gazetteer
 from analysis.extract.events import analyse, sentences
+from analysis.extract.reading import read_text
 from analysis.extract.scoring import (
     Event,
     load_gold,
@@ -28,7 +29,8 @@ def gold_f1(index, overlay) -> tuple[float, int]:
     pairs, prefecture = [], prefecture_map(gazetteer.cities)
     for item in items:
         published = dt.date.fromisoformat(item["published"]) if item["published"] else None
-        found = [Event(c.kind, c.origin, c.destination, c.date, c.leader_rank) for c in analyse(item["text"], index, published).candidates]
+        doc = read_text(item["text"], published=published)  # read as the CLI reads a file
+        found = [Event(c.kind, c.origin, c.destination, c.date, c.leader_rank) for c in analyse(doc.text, index, doc.published).candidates]
         pairs += match_events(item["gold"], found, prefecture)
     n_sentences = sum(len(sentences(i["text"])) for i in items)
     return float(score(pairs).set_index("kind").loc["all", "f1"]), n_sentences

@@ -53,3 +53,17 @@ def test_country_named_before_a_city_and_short_foreign_words(index):
 def test_foreign_aliases_and_a_country_before_a_shadowed_name(index):
     ids = [p.city_id for p in find_places("杭州与瑞士卢加诺、瑞典隆德签署协议；宁夏隆德县", index) if p.city_id]
     assert ids == ["CN-330100", "CH-2659836", "SE-2693678", "CN-640423"]
+
+
+def test_a_short_name_inside_an_ordinary_word_is_not_the_place(index):
+    # 资源 (资源县) inside 人力资源 / 自然资源 is the word, the county only when named as one
+    assert ids("广州市人力资源和社会保障局", index) == [("广州市", "CN-440100")]
+    assert ids("市自然资源局", index) == []
+    assert ids("赴资源县考察", index) == [("资源县", "CN-450329")]
+
+
+def test_an_ordinary_word_short_name_before_international_is_a_facility(index):
+    assert ids("考察了天府国际机场", index) == []
+    assert [t for t, _ in ids("赴天府新区考察", index)] == ["天府新区"]  # the full name is the place
+    # a city's own short name before a facility still says where it is
+    assert ids("考察成都国际铁路港", index) == [("成都", "CN-510100")]

@@ -81,3 +81,14 @@ def test_layout_spaces_and_wrapped_lines_are_joined_with_their_offsets():
     text, offsets = clean_text(raw)
     assert text == "2016年4月，时任通江县委副书记、县长率团赴台州市考察。\n一、基本情况\n两地关系"
     assert all(raw[o] == ch for o, ch in zip(offsets, text))
+
+
+def test_text_given_directly_is_read_as_a_file_is(tmp_path):
+    from analysis.extract.reading import read_document, read_text
+
+    text = "2016 年 4月，时任通江县委副书记、县长率团赴广州市番禺区\n考察，双方签订劳务协作协议。\n"
+    path = tmp_path / "2016-05-01_x.txt"
+    path.write_text(text, encoding="utf-8")
+    direct, from_file = read_text(text), read_document(path)
+    assert direct.text == from_file.text
+    assert "2016年4月" in direct.text and "番禺区考察" in direct.text

@@ -1,0 +1,91 @@
+"""Cue words of one sentence: which kinds of exchange it reports and where, and whether a cue
+reports something that did not happen.
+
+The rules tell kinds apart (签约项目 is a project, not an agreement; 考察…产业园 is what a visit
+looked at; 赴黄山参加推介会 is a visit; 慰问…挂职干部 is not a secondment) and find plans, wishes,
+negations, general means and bracketed annotations. Only the sentence's words are read here:
+sentences and places are the caller's.
+"""
+
+from __future__ import annotations
+
+import re
+
+from analysis.extract import lexicon as lx
+
+
+def _same_clause(sentence: str, a: int, b: int) -> bool:
+    return not re.search(r"[，,：:]", sentence[min(a, b):max(a, b)])
+
+
+def sentence_cues(sentence: str) -> dict[str, list[tuple[int, int]]]:
+    """Kind -> spans of the words that report it, after the rules that tell them apart."""
+    if lx.STATISTICS.search(sentence):
+        return {}  # a statistic, even when it names projects or secondments
+    found: dict[str, list[tuple[int, int]]] = {}
+    for kind, pattern in lx.KIND_CUES.items():
+        spans = [m.span() for m in pattern.finditer(sentence)]
+        if spans:
+            found[kind] = spans
+    if "visit" not in found and (m := lx.LED_MOVE.search(sentence) or lx.RECEIVED.search(sentence) or lx.INVITED.search(sentence)):
+        found["visit"] = [m.span()]
+    # an agreement needs something signed; 签约项目 / 项目签约 is a project
+    if "agreement" in found and not (lx.SIGN_VERB.search(sentence) and lx.AGREEMENT_OBJECT.search(sentence)):
+        del found["agreement"]
+    if "project" in found and not (lx.PROJECT_VERB.search(sentence) or "签约项目" in sentence):
+        del found["project"]
+    if "training" in found and "cadre_exchange" in found and "挂职" not in sentence and "选派" not in sentence:
+        del found["cadre_exchange"]
+    visits = found.get("visit", [])
+    signs = [m.start() for m in lx.SIGN_VERB.finditer(sentence)]
+    for kind in [k for k in found if k != "visit"]:
+        keep = []
+        for a, b in found[kind]:
+            if any(v[1] <= a and _same_clause(sentence, v[1], a) for v in visits) and kind in ("project", "promotion", "meeting"):
+                continue  # 考察…产业园建设: what the visit looked at
+            if kind == "project" and any(s0 < a and _same_clause(sentence, s0, a) for s0 in signs) and lx.AGREEMENT_OBJECT.search(sentence, b):
+                continue  # 签订共建产业园合作协议: the agreement's subject
+            if kind in ("cadre_exchange", "training") and lx.ATTRIBUTIVE.match(sentence[b:]):
+                continue  # 挂职的干部
+            if kind == "cadre_exchange" and lx.CARE_FOR.search(sentence, clause_bounds(sentence, a)[0], a):
+                continue  # 慰问…挂职干部: the cadres are whom the visitors called on
+            if kind in ("meeting", "promotion") and sentence.startswith("期间", b):
+                continue  # 峰会期间举办…: the time of another event
+            keep.append((a, b))
+        if keep:
+            found[kind] = keep
+        else:
+            del found[kind]
+    for kind in [k for k in ("meeting", "promotion") if k in found]:
+        attended = [s for s in found[kind] if lx.ATTEND.search(sentence, clause_bounds(sentence, s[0])[0], s[0])]
+        if attended:  # 赴黄山市参加推介会: the travellers' visit, the event is the host's
+            found["visit"] = sorted(found.get("visit", []) + attended)
+            found[kind] = [s for s in found[kind] if s not in attended]
+            if not found[kind]:
+                del found[kind]
+    if "meeting" in found and "promotion" in found:  # 企业对接会和投资说明会: one promotion event
+        promos = [a for a, _ in found["promotion"]]
+        found["meeting"] = [(a, b) for a, b in found["meeting"] if not any(re.fullmatch(r"[和及暨、与][^，。,;；]{0,8}", sentence[b:p]) for p in promos if p > b)]
+        if not found["meeting"]:
+            del found["meeting"]
+    # a visit word inside a meeting's or promotion's name (考察座谈会) is that event, not a visit
+    if "visit" in found and ("meeting" in found or "promotion" in found or "training" in found) and not lx.DELEGATION.search(sentence) and not lx.MOVE.search(sentence):
+        del found["visit"]
+    return found
+
+
+def clause_bounds(sentence: str, pos: int) -> tuple[int, int]:
+    left = max(sentence.rfind(c, 0, pos) for c in "，,：:") + 1
+    rights = [i for c in "，,：:" if (i := sentence.find(c, pos)) >= 0]
+    return left, min(rights) if rights else len(sentence)
+
+
+def not_happened(sentence: str, cue_pos: int) -> bool:
+    """A plan, wish or negation in the clause of the cue (or just before it), or a cue in
+    brackets annotating a name."""
+    if lx.BRACKETED.search(sentence, max(0, cue_pos - 40), cue_pos):
+        return True
+    left, right = clause_bounds(sentence, cue_pos)
+    if any(m.start() <= cue_pos < m.end() for m in lx.GENERIC.finditer(sentence)):
+        return True
+    return bool(lx.NOT_HAPPENED.search(sentence, max(0, left - 12), right))
