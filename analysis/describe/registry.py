@@ -97,7 +97,8 @@ FIGURES: dict[str, FigureSpec] = {spec.name: spec for spec in (
     FigureSpec(
         "power", power.power_figure,
         "Power of the activity logit to detect a top-leader-visit effect, by number of relationships and "
-        "years observed (simulated panels; bands are 95% intervals; dashed line: 80% power).",
+        "years observed (simulated panels; bands are 95% intervals; dashed line: 80% power; dotted lines: "
+        "type I error with no effect planted; grey dotted line: the test's level).",
         "double",
     ),
     FigureSpec(

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.report.formatting import plural
+from analysis.report.power_table import power_caveat
 from analysis.report.summary import source_windows
 
 
@@ -117,15 +118,7 @@ def _support(numbers: dict, n_rel: int, power: pd.DataFrame | None) -> str:
             "clear association would not be causal (an active relationship may attract leaders' visits rather "
             "than the reverse). Read the model estimates as descriptions of these cases and their signs as hints "
             "for a larger study.")
-    if power is not None and len(power) and {"relationships", "years", "power", "effect"} <= set(power.columns):
-        p = power.sort_values(["relationships", "years"])
-        near = p[p["relationships"] <= max(n_rel, int(p["relationships"].min()))]
-        row = near.sort_values(["relationships", "years"]).iloc[-1]
-        enough = p[p["power"] >= 0.8]
-        need = (f"; 80% power needs about {int(enough['relationships'].min())} relationships "
-                f"followed {int(enough.loc[enough['relationships'].idxmin(), 'years'])} years"
-                if len(enough) else "; no design in the grid reaches 80% power")
-        text += (f" By simulation, with {int(row['relationships'])} relationships followed {int(row['years'])} years "
-                 f"the activity logit would detect a top-leader-visit effect of {row['effect']:g} log-odds "
-                 f"(odds ratio {math.exp(row['effect']):.2f}) in {row['power']:.0%} of datasets{need}.")
+    if power is not None:
+        sentence = power_caveat(power, n_rel)
+        text += (" " + sentence) if sentence else ""
     return text

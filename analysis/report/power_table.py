@@ -74,7 +74,15 @@ def power_caveat(power: pd.DataFrame, n_relationships: int) -> str:
         return ""
     near = alt[alt["relationships"] <= max(n_relationships, int(alt["relationships"].min()))].iloc[-1]
     key = (near["relationships"], near["years"])
-    size = f" while rejecting a true null in {null.loc[key, 'power']:.0%}" if key in null.index else ""
+    size = ""
+    if key in null.index:
+        size = f" while rejecting a true null in {null.loc[key, 'power']:.0%}"
+        level = float(near["level"]) if "level" in near else None
+        mc_se = float(null.loc[key, "mc_se"]) if "mc_se" in null else 0.0
+        if level is not None and null.loc[key, "power"] > level + 2 * mc_se:
+            # a reader must know the reported p-values are too small at this size
+            size += (f" (more than the nominal {level:.0%}: at this size its p-values are too small, so a "
+                     "p-value just under the threshold is weaker evidence than it looks)")
     enough = alt[alt["power"] >= 0.8]
     need = (f"; 80% power needs about {int(enough['relationships'].min())} relationships followed "
             f"{int(enough.loc[enough['relationships'].idxmin(), 'years'])} years"

@@ -41,3 +41,10 @@ def test_power_caveat_gives_power_with_the_type_one_error_and_the_size_needed():
     assert "rejecting a true null in 7%" in text and "needs about 100 relationships followed 10 years" in text
     assert "activity rate of 0.2" in text
     assert power_table.power_caveat(GRID.iloc[:0], 54) == ""
+
+
+def test_power_caveat_says_when_the_test_rejects_a_true_null_too_often():
+    assert "p-values are too small" not in power_table.power_caveat(GRID, n_relationships=54)  # 0.07 ± 0.026
+    over = GRID.assign(power=[0.16, 0.21, 0.05, 0.84])
+    text = power_table.power_caveat(over, n_relationships=54)
+    assert "rejecting a true null in 16% (more than the nominal 5%" in text and "p-values are too small" in text
