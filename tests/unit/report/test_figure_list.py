@@ -33,7 +33,7 @@ def test_captions_are_the_ones_the_report_showed_before():
     # the report's captions before the registry (the values after its overwrites)
     assert registry.get("partners_map").caption.startswith("Partners of the focal city by region (lines join")
     assert registry.get("visits_by_month").caption == "Delegation visits by calendar month."
-    assert registry.get("power").caption.endswith("dashed line: 80% power).")
+    assert registry.get("power").caption.endswith("grey dotted line: the test's level).")
 
 
 def test_figure_width_keeps_one_scale(tmp_path):

@@ -73,7 +73,7 @@ def test_table_caption_gives_n_fit_and_scale_once():
 def test_model_title_is_the_registry_title_and_names_the_file():
     for name, spec in registry.REGISTRY.items():
         assert model_tables.model_title(name) == f"{spec.title} (`{name}`)"
-    assert model_tables.model_title("power") == "Power of the activity logit (simulation) (`power`)"
+    assert model_tables.model_title("power") == "Power of the activity model (simulation), with its type I error (`power`)"
     assert model_tables.model_title("extra") == "`extra`"
 
 
@@ -91,8 +91,8 @@ def test_model_section_of_the_power_grid_and_of_any_other_table():
     grid = pd.DataFrame({"relationships": [50], "years": [5], "effect": [0.5], "replications": [100],
                          "power": [0.21], "power_ci_low": [0.14], "power_ci_high": [0.30]})
     parts = model_tables.model_section("power", grid)
-    assert parts[0] == "### Power of the activity logit (simulation) (`power`)"
-    assert parts[1].startswith("*Share of 100 simulated panels per row")
+    assert parts[0] == "### Power of the activity model (simulation), with its type I error (`power`)"
+    assert parts[1].startswith("*Share of 100 simulated panels per cell in which the pipeline's activity model rejects")
     assert "0.21 [0.14, 0.30]" in parts[2].to_html()
     other = model_tables.model_section("extra", pd.DataFrame({"a": [1]}))
     assert other[0] == "### `extra`" and len(other) == 2
