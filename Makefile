@@ -13,10 +13,12 @@ else
   MAKE_ENV := $(or $(PYTHON),python3) -m venv .venv
 endif
 STAMP := $(ENV_DIR)/.analysis-setup-stamp
+# Written by `python -m analysis external` only when it succeeded (offline: the chapters are skipped)
+EXTERNAL_DONE := data/external/relationships.csv
 # Extra arguments for `python -m analysis run`, e.g. make all ARGS="--set year_effects=true"
 ARGS ?=
 
-.PHONY: help setup all test validate report bench clean lock lab
+.PHONY: help setup all test validate report bench clean lock lab external
 
 help: ## Show this list
 	@echo "Usage: make <target>   (the environment is created on first use)"
@@ -33,7 +35,12 @@ $(STAMP): requirements.lock pyproject.toml
 setup: $(STAMP) ## Create or update the environment (.venv, or the active conda env) from the lock
 
 all: $(STAMP) ## Validate the raw data, run every notebook, write reports/report.html and .docx
+	@# the external datasets once (a later `make all` only checks the harmonised file is there)
+	@[ -f $(EXTERNAL_DONE) ] || $(PY) -m analysis external
 	$(PY) -m analysis run $(ARGS)
+
+external: $(STAMP) ## Fetch (or copy from ../shared/data) and harmonise the public datasets into data/external
+	$(PY) -m analysis external
 
 validate: $(STAMP) ## Check data/raw against the data contract and print a summary
 	$(PY) -m analysis validate
@@ -56,6 +63,9 @@ bench: $(STAMP) ## Scale and coverage benchmarks; results go to bench/ (commit t
 	$(PY) bench/coverage.py
 	$(PY) bench/dynamic_recovery.py
 	$(PY) bench/hazard_count_recovery.py
+	$(PY) bench/power_calibration.py
+	$(PY) bench/extraction.py
+	$(PY) bench/pipeline.py
 
 clean: ## Remove generated files (data/processed, results, reports); never data/raw
 	@if [ -x "$(PY)" ]; then $(PY) -m analysis clean; else rm -rf data/processed results reports; fi

@@ -132,10 +132,19 @@ def update_numbers(path: str | Path, key: str, value: Any) -> dict[str, Any]:
 
     Returns the whole updated mapping.
     """
+    import hashlib
+    import tempfile
+
+    from filelock import FileLock
+
     path = Path(path)
-    current = read_json(path, default={})
-    if not isinstance(current, dict):
-        raise ValueError(f"{path}: expected a JSON object at the top level, found {type(current).__name__}")
-    current[str(key)] = clean(value)
-    write_json(path, current)
+    # notebooks run in parallel write their own keys: read-modify-write one at a time, or a key is lost
+    # (the lock file lives in the temporary folder, so results/ holds only what a run publishes)
+    digest = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16]
+    with FileLock(str(Path(tempfile.gettempdir()) / f"analysis-numbers-{digest}.lock")):
+        current = read_json(path, default={})
+        if not isinstance(current, dict):
+            raise ValueError(f"{path}: expected a JSON object at the top level, found {type(current).__name__}")
+        current[str(key)] = clean(value)
+        write_json(path, current)  # sorted keys: the same bytes whichever notebook wrote last
     return current

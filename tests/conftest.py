@@ -11,13 +11,15 @@ from analysis.pipeline.params import defaults
 
 
 def make_notebook(path: Path, params_src: str, cells: list[str], reads: list[str] | None = None,
-                  per_year: bool = False, html: str | None = None, report: bool = False) -> Path:
-    """Write a minimal pipeline notebook (parameters cell first, then ``cells``)."""
+                  per_year: bool = False, html: str | None = None, report: bool = False,
+                  writes: list[str] | None = None) -> Path:
+    """Write a minimal pipeline notebook (parameters cell first, then ``cells``); without ``writes``
+    it declares none (the runner then keeps it in NN order)."""
     nb = nbf.v4.new_notebook()
     nb.metadata = {
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
         "analysis": {"reads": reads or [], "per_year": per_year, **({"html": html} if html else {}),
-                     **({"report": True} if report else {})},
+                     **({"report": True} if report else {}), **({"writes": writes} if writes is not None else {})},
     }
     nb.cells = [nbf.v4.new_markdown_cell(f"# {path.stem}"),
                 nbf.v4.new_code_cell(params_src, metadata={"tags": ["parameters"]})]

@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis run | validate | simulate | clean``.
+"""Command line: ``python -m analysis run | validate | simulate | extract | external | clean``.
 
 Exit codes: 0 success; 2 invalid input (data or parameters); 1 a notebook failed.
 """
@@ -6,6 +6,7 @@ Exit codes: 0 success; 2 invalid input (data or parameters); 1 a notebook failed
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -26,6 +27,10 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--force", action="store_true", help="rerun every notebook even if unchanged")
     r.add_argument("--notebooks", default=None, metavar="DIR",
                    help="folder of NN_*.ipynb notebooks to run (default: the project's notebooks/)")
+    r.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, metavar="N",
+                   help="run up to N notebooks at once where their inputs allow (default: the number of cores)")
+    r.add_argument("--no-wait", action="store_true",
+                   help="if another run is using the output folder, exit (code 2) instead of waiting for it")
 
     v = sub.add_parser("validate", help="check the raw data and print a summary")
     v.add_argument("--data-dir", default="data/raw")
@@ -33,6 +38,10 @@ def _parser() -> argparse.ArgumentParser:
     # its options belong to analysis.sim.simulate, which parses them itself
     sub.add_parser("simulate", help="write a simulated raw-data folder with known effects "
                    "(see: python -m analysis simulate --help)", add_help=False)
+    sub.add_parser("extract", help="Chinese documents -> candidate events for review "
+                   "(see: python -m analysis extract --help)", add_help=False)
+    sub.add_parser("external", help="fetch (or copy) and harmonise the public partnership datasets "
+                   "(see: python -m analysis external --help)", add_help=False)
 
     c = sub.add_parser("clean", help="remove generated outputs (never raw data)")
     c.add_argument("--out", default=".")
@@ -48,7 +57,6 @@ def _user_path(text: str) -> Path:
 def cmd_run(args: argparse.Namespace) -> int:
     from analysis.pipeline.params import ParameterError, resolve_params
     from analysis.paths import ProjectPaths
-    from analysis.pipeline.runner import run
 
     try:
         params = resolve_params(args.params, args.assignments)
@@ -63,6 +71,35 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"error: --out {paths.out_dir} lies inside the raw-data folder; raw data is never written to",
               file=sys.stderr)
         return EXIT_INVALID
+    if args.jobs < 1:
+        print(f"error: --jobs must be at least 1, not {args.jobs}", file=sys.stderr)
+        return EXIT_INVALID
+    from analysis.pipeline.lock import RunLocked, run_lock
+
+    try:  # one run at a time per output folder
+        with run_lock(paths.out_dir, wait=not args.no_wait, echo=lambda m: print(m, file=sys.stderr)):
+            return _run_locked(args, params, paths)
+    except RunLocked as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+
+
+def _run_locked(args: argparse.Namespace, params: dict, paths) -> int:
+    from analysis.paths import NOTEBOOKS_DIR
+    from analysis.pipeline import uptodate
+
+    notebooks_dir = _user_path(args.notebooks) if args.notebooks else None
+    extra = [_user_path(args.params)] if args.params else []
+    key = uptodate.arguments_key(params, args.only, paths.data_dir, paths.out_dir, notebooks_dir or NOTEBOOKS_DIR)
+    if not args.force and (labels := uptodate.up_to_date(key, paths.data_dir, paths.out_dir,
+                                                            notebooks_dir or NOTEBOOKS_DIR, extra)) is not None:
+        for k, label in enumerate(labels, start=1):
+            print(f"[{k}/{len(labels)}] {label} ... skipped: unchanged")
+        print(f"nothing changed since the last run (no file under the inputs or outputs differs); "
+              f"its manifest stands: {paths.manifest}")
+        return EXIT_OK
+    from analysis.pipeline.runner import run
+
     problems = check_raw_data(paths)
     if problems:
         print(f"error: {len(problems)} problem(s) in the raw data under {paths.data_dir}:", file=sys.stderr)
@@ -70,13 +107,15 @@ def cmd_run(args: argparse.Namespace) -> int:
             print(f"  {line}", file=sys.stderr)
         return EXIT_INVALID
     try:
-        kwargs = {"notebooks_dir": _user_path(args.notebooks)} if args.notebooks else {}
-        outcome = run(params, paths, only=args.only, force=args.force, **kwargs)
+        kwargs = {"notebooks_dir": notebooks_dir} if notebooks_dir else {}
+        outcome = run(params, paths, only=args.only, force=args.force, jobs=args.jobs, **kwargs)
     except (KeyError, ValueError) as exc:
         print(f"error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
         return EXIT_INVALID
     if not outcome.ok:
         return EXIT_FAILED  # data problems were refused above with EXIT_INVALID
+    uptodate.record(key, [r.notebook for r in outcome.results], paths.data_dir, paths.out_dir,
+                    notebooks_dir or NOTEBOOKS_DIR, extra)
     print(f"manifest: {outcome.manifest_path}")
     return EXIT_OK
 
@@ -104,6 +143,18 @@ def cmd_simulate(argv: list[str]) -> int:
     return simulate_main(argv)
 
 
+def cmd_extract(argv: list[str]) -> int:
+    from analysis.extract.cli import main as extract_main
+
+    return extract_main(argv)
+
+
+def cmd_external(argv: list[str]) -> int:
+    from analysis.external.cli import main as external_main
+
+    return external_main(argv)
+
+
 def cmd_clean(args: argparse.Namespace) -> int:
     from analysis.paths import ProjectPaths
     from analysis.pipeline.runner import clean_outputs
@@ -116,6 +167,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["simulate"]:
         return cmd_simulate(argv[1:])
+    if argv[:1] == ["extract"]:
+        return cmd_extract(argv[1:])
+    if argv[:1] == ["external"]:
+        return cmd_external(argv[1:])
     args = _parser().parse_args(argv)
     handler = {"run": cmd_run, "validate": cmd_validate, "clean": cmd_clean}[args.command]
     return handler(args)

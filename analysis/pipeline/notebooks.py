@@ -2,21 +2,23 @@
 
 A notebook declares its parameters in the cell tagged ``parameters`` and, in its
 metadata under ``analysis``, the files it reads (``reads``: globs starting ``raw/`` or
-``out/``), whether it runs once per year (``per_year``), where an HTML rendering
+``out/``) and writes (``writes``: globs under ``out/``; ``#key`` names keys of a JSON file,
+``{year}`` the year of a per-year job; see ``graph``), whether it runs once per year (``per_year``), where an HTML rendering
 without code goes (``html``) and whether it is the report (``report``: the runner
 writes ``results/tables/what_changed.csv`` and a ``results/manifest.json`` with status
 "running" just before it runs).
+
+Notebooks are read as plain JSON (nbformat would import jsonschema, seconds on a no-op run).
 """
 
 from __future__ import annotations
 
 import ast
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import nbformat
 
 from analysis.paths import NOTEBOOKS_DIR
 
@@ -28,6 +30,7 @@ class NotebookSpec:
     path: Path
     parameters: dict[str, Any]  # declared names and their defaults (as written)
     reads: tuple[str, ...] = ()
+    writes: tuple[str, ...] | None = None  # None: not declared (the graph treats it as a barrier)
     per_year: bool = False
     html: str | None = None
     report: bool = False
@@ -53,27 +56,37 @@ def _literal_assignments(source: str) -> dict[str, Any]:
     return out
 
 
+def _source(cell: dict[str, Any]) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
 def read_spec(path: str | Path) -> NotebookSpec:
     path = Path(path)
-    nb = nbformat.read(path, as_version=4)
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    if nb.get("nbformat") != 4:
+        raise ValueError(f"{path.name}: not a version 4 notebook (nbformat {nb.get('nbformat')!r})")
+    cells = nb.get("cells", [])
     params: dict[str, Any] = {}
     params_index = -1
-    for i, cell in enumerate(nb.cells):
-        if cell.cell_type == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
-            params = _literal_assignments(cell.source)
+    for i, cell in enumerate(cells):
+        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            params = _literal_assignments(_source(cell))
             params_index = i
             break
     if params_index < 0:
         raise ValueError(f"{path.name}: no cell tagged 'parameters'")
-    meta = nb.metadata.get("analysis", {})
+    meta = nb.get("metadata", {}).get("analysis", {})
+    writes = meta.get("writes")
     return NotebookSpec(
         path=path,
         parameters=params,
         reads=tuple(meta.get("reads", ())),
+        writes=tuple(writes) if writes is not None else None,
         per_year=bool(meta.get("per_year", False)),
         html=meta.get("html"),
         report=bool(meta.get("report", False)),
-        code=tuple(c.source for c in nb.cells if c.cell_type == "code"),
+        code=tuple(_source(c) for c in cells if c.get("cell_type") == "code"),
         parameters_cell_index=params_index,
     )
 

@@ -1,5 +1,6 @@
-"""End to end on a copy of the default data: a full run, a no-op rerun, identical bytes,
-and a new year of events that reruns exactly what reads it (issue 6).
+"""End to end on a copy of the default data: a full run (notebooks in parallel), a no-op rerun,
+identical bytes from a sequential forced rerun, and a new year of events that reruns exactly
+what reads it (issue 6).
 
 One full run (module fixture) is left as it is; every test that runs again works on its own
 copy of it, so each test stands alone. How long a no-op run takes is measured in bench/, not here.
@@ -57,7 +58,7 @@ def full_run(tmp_path_factory) -> tuple[Path, Path, subprocess.CompletedProcess]
     root = tmp_path_factory.mktemp("pipeline")
     raw, out = root / "raw", root / "out"
     shutil.copytree(DEFAULT_DATA_DIR, raw)
-    result = run_cli("--data-dir", str(raw), "--out", str(out))
+    result = run_cli("--data-dir", str(raw), "--out", str(out), "--jobs", "2")  # notebooks in parallel
     assert result.returncode == 0, result.stdout + result.stderr
     return raw, out, result
 
@@ -98,14 +99,14 @@ def test_no_op_rerun_skips_every_notebook_including_the_report(rerun_copy):
     assert manifest(out)["history"]["previous"] is None  # the comparison the report shows still stands
 
 
-def test_forced_rerun_writes_identical_bytes_and_compares_with_the_first_run(full_run, rerun_copy):
+def test_forced_sequential_rerun_writes_the_bytes_of_the_parallel_run_and_compares_with_it(full_run, rerun_copy):
     raw, out = rerun_copy
     before = snapshot_bytes(out)
     assert before
-    forced = run_cli("--data-dir", str(raw), "--out", str(out), "--force")
+    forced = run_cli("--data-dir", str(raw), "--out", str(out), "--force", "--jobs", "1")
     assert forced.returncode == 0, forced.stdout + forced.stderr
     assert set(statuses(out).values()) == {"ok"}
-    assert snapshot_bytes(out) == before, "same inputs and parameters must give identical bytes"
+    assert snapshot_bytes(out) == before, "one by one or in parallel, same inputs must give identical bytes"
     kept = sorted((out / "results/history").glob("*.json"))
     assert [p.read_bytes() for p in kept] == [(full_run[1] / "results/numbers.json").read_bytes()]
     assert manifest(out)["history"]["previous"] == kept[-1].name
@@ -124,7 +125,7 @@ def test_new_year_reruns_what_reads_events_and_reports_changes(rerun_copy):
         NEW_YEAR.format(a=rel.city_a, b=rel.city_b, rid=rel.relationship_id), encoding="utf-8")
     numbers_before = (out / "results/numbers.json").read_bytes()
 
-    result = run_cli("--data-dir", str(raw), "--out", str(out))
+    result = run_cli("--data-dir", str(raw), "--out", str(out), "--jobs", "2")
     assert result.returncode == 0, result.stdout + result.stderr
     st = statuses(out)
     panel = pd.read_parquet(out / "data/processed/panel.parquet")

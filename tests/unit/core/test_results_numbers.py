@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -44,3 +45,20 @@ def test_non_object_file_is_refused(tmp_path):
 
 def test_clean_handles_nested_structures():
     assert clean({1: [np.float32(0.5), {"z": None}]}) == {"1": [0.5, {"z": None}]}
+
+
+def _write_keys(args: tuple[str, str, int]) -> None:
+    path, prefix, n = args
+    for k in range(n):
+        update_numbers(path, f"{prefix}{k:03d}", k)
+
+
+def test_writers_in_parallel_processes_lose_no_key(tmp_path):
+    """Notebooks run at once each add their keys: read-modify-write must be one writer at a time."""
+    import multiprocessing
+
+    path = str(tmp_path / "numbers.json")
+    with multiprocessing.get_context("fork").Pool(4) as pool:
+        pool.map(_write_keys, [(path, p, 40) for p in "abcd"])
+    numbers = json.loads(Path(path).read_text())
+    assert sorted(numbers) == sorted(f"{p}{k:03d}" for p in "abcd" for k in range(40))

@@ -12,8 +12,9 @@ from tests.conftest import make_notebook
 def test_read_spec_takes_parameters_and_metadata(tmp_path: Path):
     path = make_notebook(tmp_path / "25_review.ipynb", 'out_dir = "."\nyear = None  # the last year\nratio = 3.0',
                          ["print(year)"], reads=["raw/**", "out/results/numbers.json"], per_year=True,
-                         html="reports/years/{year}.html", report=True)
+                         html="reports/years/{year}.html", report=True, writes=["out/results/figures/y_{year}.*"])
     spec = read_spec(path)
+    assert spec.writes == ("out/results/figures/y_{year}.*",)
     assert spec.name == "25_review"
     assert spec.parameters == {"out_dir": ".", "year": None, "ratio": 3.0}
     assert spec.reads == ("raw/**", "out/results/numbers.json")
@@ -25,6 +26,7 @@ def test_read_spec_takes_parameters_and_metadata(tmp_path: Path):
 def test_metadata_defaults(tmp_path: Path):
     spec = read_spec(make_notebook(tmp_path / "10_x.ipynb", "a = 1", []))
     assert spec.reads == () and not spec.per_year and not spec.report and spec.html is None
+    assert spec.writes is None  # not declared: the runner keeps it in NN order
 
 
 def test_a_notebook_without_a_parameters_cell_is_refused(tmp_path: Path):
@@ -53,3 +55,26 @@ def test_select_by_number_stem_or_file_name(tmp_path: Path):
     assert [s.name for s in picked] == ["00_a", "20_b", "90_report"]  # pipeline order, not the order asked
     with pytest.raises(KeyError, match="unknown notebook.*55.*known: 00_a, 20_b, 90_report"):
         select(specs, ["55"])
+
+
+def test_every_project_notebook_declares_its_writes_and_they_form_a_graph():
+    """Each notebook says what it writes; the graph has no cycle and no file with two writers."""
+    from analysis.paths import DEFAULT_DATA_DIR
+    from analysis.pipeline.graph import dependencies
+    from analysis.pipeline.jobs import plan_jobs
+
+    specs = discover()
+    assert [s.name for s in specs if s.writes is None] == []
+    for spec in specs:
+        assert all(w.startswith("out/") for w in spec.writes), spec.name
+    dependencies(plan_jobs(specs, DEFAULT_DATA_DIR))  # raises GraphError naming the problem
+
+
+def test_the_models_notebook_declares_a_table_and_numbers_for_every_registered_model():
+    from analysis.models.registry import REGISTRY
+    from analysis.pipeline.graph import targets_overlap
+
+    (spec,) = [s for s in discover() if s.name.startswith("30_")]
+    for name in REGISTRY:
+        for target in (f"out/results/tables/{name}.csv", f"out/results/numbers.json#{name}"):
+            assert any(targets_overlap(target, w) for w in spec.writes), f"{spec.path.name} does not declare {target}"
