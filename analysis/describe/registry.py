@@ -14,10 +14,17 @@ import matplotlib.pyplot as plt
 from analysis.describe import figures, partnerships, spec_curve, year_review
 from analysis.describe.figures import DOUBLE_COLUMN_IN, DPI, SINGLE_COLUMN_IN
 from analysis.io import atomic_path
-from analysis.models import power
 
 COLUMN_WIDTH_IN = {"single": SINGLE_COLUMN_IN, "double": DOUBLE_COLUMN_IN}
 FORMATS = ("png", "svg")
+
+
+def _power_figure(*args, **kwargs) -> plt.Figure:
+    """The power figure, imported when drawn: the power module brings statsmodels and the simulator,
+    which the notebooks that only save other figures (e.g. every year review) should not pay for."""
+    from analysis.models.power import power_figure
+
+    return power_figure(*args, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -95,7 +102,7 @@ FIGURES: dict[str, FigureSpec] = {spec.name: spec for spec in (
         "single",
     ),
     FigureSpec(
-        "power", power.power_figure,
+        "power", _power_figure,
         "Power of the activity logit to detect a top-leader-visit effect, by number of relationships and "
         "years observed (simulated panels; bands are 95% intervals; dashed line: 80% power; dotted lines: "
         "type I error with no effect planted; grey dotted line: the test's level).",
