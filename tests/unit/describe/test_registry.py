@@ -30,8 +30,11 @@ def test_registry_order_is_the_reading_order():
                                       "year_events_by_month"]
 
 
-def test_the_power_figure_is_registered_with_its_drawing_function_from_models():
-    assert registry.get("power").draw is power.power_figure
+def test_the_power_figure_is_registered_with_its_drawing_function_from_models(monkeypatch):
+    drawn = []
+    monkeypatch.setattr(power, "power_figure", lambda *a, **k: drawn.append((a, k)) or "figure")
+    assert registry.get("power").draw("grid", level=0.9) == "figure"  # imported when drawn, not before
+    assert drawn == [(("grid",), {"level": 0.9})]
     assert registry.get("visit_network").draw is figures.visit_network_figure
     assert registry.get("nope") is None
 
@@ -71,3 +74,13 @@ def test_a_per_year_figure_is_saved_under_its_year_and_needs_it(tmp_path):
     assert registry.for_file("year_events_by_month_2023") == (spec, 2023)
     assert registry.for_file("power") == (registry.get("power"), None)
     assert registry.for_file("power_2023") is None and registry.for_file("year_events_by_month") is None
+
+
+def test_importing_the_registry_does_not_import_statsmodels():
+    # every notebook that saves a figure imports the registry; the power module's statsmodels is not theirs to pay
+    import subprocess
+    import sys
+
+    code = "import sys, analysis.describe.registry; print('statsmodels' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
