@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from PIL import Image
 
 from analysis.describe import registry
@@ -20,6 +22,17 @@ def test_figures_follow_registry_order_then_any_other_alphabetically(tmp_path):
     (tmp_path / "partners_map.svg").write_text("<svg/>")
     shown = [p.stem for p in figure_list.figure_files(tmp_path)]
     assert shown == ["partners_map", "visit_network", "topic_shares", "power", "aa_extra", "zz_extra"]
+
+
+def test_chapter_figures_are_shown_in_their_chapter_only(tmp_path):
+    for name in ("power", "multiverse_leader_visit_lag", "partnership_degree_distribution", "china_partners"):
+        _png(tmp_path / f"{name}.png")
+    assert [p.stem for p in figure_list.figure_files(tmp_path)] == ["power"]
+    assert [p.stem for p in figure_list.figure_files(tmp_path, "robustness")] == ["multiverse_leader_visit_lag"]
+    assert sorted(p.stem for p in figure_list.figure_files(tmp_path, "external")) == [
+        "china_partners", "partnership_degree_distribution"]
+    with pytest.raises(ValueError, match="unknown report chapter 'nope'"):
+        figure_list.figure_files(tmp_path, "nope")
 
 
 def test_every_registered_figure_has_its_registry_caption(tmp_path):
