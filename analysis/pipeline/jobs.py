@@ -108,13 +108,19 @@ def execute(task: Task) -> tuple[str, float, str | None]:
     t0 = time.perf_counter()
     job = task.job
     try:
-        nb = pm.execute_notebook(
-            str(job.spec.path), str(task.executed), parameters=task.parameters, kernel_name="python3",
-            progress_bar=task.progress_bar, cwd=str(task.cwd),
-            execution_timeout=task.timeout, start_timeout=120, log_output=False,
-            # the kernel's own start-up chatter (transport notices) is not the user's concern
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
-        )
+        for attempt in range(KERNEL_START_ATTEMPTS):
+            try:
+                nb = pm.execute_notebook(
+                    str(job.spec.path), str(task.executed), parameters=task.parameters, kernel_name="python3",
+                    progress_bar=task.progress_bar, cwd=str(task.cwd),
+                    execution_timeout=task.timeout, start_timeout=120, log_output=False,
+                    # the kernel's own start-up chatter (transport notices) is not the user's concern
+                    extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                )
+                break
+            except Exception as exc:  # noqa: BLE001 - only a kernel that never started is retried
+                if attempt + 1 == KERNEL_START_ATTEMPTS or not kernel_never_started(exc):
+                    raise
         # the working copy with code: the reader's own fonts draw its Chinese (subsetting costs ~1 s a page)
         render_notebook_html(nb, task.executed.with_suffix(".html"), hide_code=False, embed_font=False)
         if task.html is not None:  # a published page carries its glyphs
@@ -128,6 +134,17 @@ def execute(task: Task) -> tuple[str, float, str | None]:
     except BaseException as exc:  # noqa: BLE001 - every failure is reported, then the run stops
         return "failed", time.perf_counter() - t0, describe_failure(job, exc, task.executed)
     return "ok", time.perf_counter() - t0, None
+
+
+# Kernels started at once by parallel jobs (or test workers) can race for the same free TCP port
+# (jupyter_client picks ports before binding them); nothing ran yet, so starting again is safe.
+KERNEL_START_ATTEMPTS = 3
+KERNEL_START_FAILURES = ("before replying to kernel_info", "address already in use")
+
+
+def kernel_never_started(exc: BaseException) -> bool:
+    """True for a kernel that died or could not bind its ports before running any cell."""
+    return any(words in str(exc).lower() for words in KERNEL_START_FAILURES)
 
 
 def describe_failure(job: Job, exc: BaseException, executed: Path) -> str:
@@ -151,6 +168,8 @@ def describe_failure(job: Job, exc: BaseException, executed: Path) -> str:
     if isinstance(exc, CellTimeoutError) or "timed out" in str(exc).lower():
         return (f"{where}: a cell ran longer than cell_timeout_s and was stopped "
                 f"(raise it with --set cell_timeout_s=SECONDS).\n  partially executed copy: {executed}")
+    if kernel_never_started(exc):
+        return f"{where}: the Python kernel did not start ({KERNEL_START_ATTEMPTS} tries): {exc}"
     if isinstance(exc, DeadKernelError) or "kernel died" in str(exc).lower():
         return (f"{where}: the Python kernel died (often: out of memory, or a crash in a compiled library).\n"
                 f"  partially executed copy: {executed}")
