@@ -114,8 +114,9 @@ def execute(task: Task) -> tuple[str, float, str | None]:
                     str(job.spec.path), str(task.executed), parameters=task.parameters, kernel_name="python3",
                     progress_bar=task.progress_bar, cwd=str(task.cwd),
                     execution_timeout=task.timeout, start_timeout=120, log_output=False,
-                    # the kernel's own start-up chatter (transport notices) is not the user's concern
-                    extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                    # the kernel's own chatter (transport notices at start, the SIGINT jupyter_client sends
+                    # before every shutdown) is not the user's concern; cell errors come as messages
+                    extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
                 )
                 break
             except Exception as exc:  # noqa: BLE001 - only a kernel that never started is retried
