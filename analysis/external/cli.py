@@ -14,13 +14,23 @@ import time
 from pathlib import Path
 
 from analysis.external import covariates, harmonise
-from analysis.external.fetch import (DEFAULT_LOCAL_COPY, HashMismatch, Unavailable, fetch_all, source_path,
-                                     write_status)
+from analysis.external.fetch import (
+    DEFAULT_LOCAL_COPY,
+    HashMismatch,
+    Unavailable,
+    fetch_all,
+    source_path,
+    write_status,
+)
+from analysis.external.harmonise import (
+    CITY_POPULATION,
+    PLACES,
+    RELATIONSHIPS,
+    UNRESOLVED,
+    external_dir,
+)
 from analysis.external.registry import dataset
 from analysis.io import write_csv
-
-from analysis.external.harmonise import (CITY_POPULATION, PLACES, RELATIONSHIPS, UNRESOLVED,
-                                         external_dir)
 
 EXIT_OK, EXIT_INVALID = 0, 2
 
@@ -74,7 +84,7 @@ def build(ext: Path) -> dict:
     write_csv(ext / PLACES, resolved)
     write_csv(ext / UNRESOLVED, harmonise.unresolved(resolved))
     write_csv(ext / CITY_POPULATION, census)
-    return {"resolved": harmonise.resolved_share(resolved), "relationships": int(len(rels)),
+    return {"resolved": harmonise.resolved_share(resolved), "relationships": len(rels),
             "pairs_with_direct_flight": int(flights["direct_flight"].sum())}
 
 

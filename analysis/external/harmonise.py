@@ -47,7 +47,7 @@ def read_twin_cities(path: str | Path) -> pd.DataFrame:
 def read_german(path: str | Path) -> pd.DataFrame:
     """The German list as pairs: side a the German municipality, side b the partner."""
     raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    num = lambda c: pd.to_numeric(raw[c], errors="coerce")  # noqa: E731
+    num = lambda c: pd.to_numeric(raw[c], errors="coerce")
     form = _text(raw["form"]).str.lower()
     bad = ~form.isin(list(TIER_NAME) + [""])
     if bad.any():
@@ -126,7 +126,7 @@ def resolved_share(resolved: pd.DataFrame) -> dict:
     out = {}
     for ds, g in resolved.groupby("dataset"):
         ok = g["status"] == "ok"
-        out[ds] = {"places": int(len(g)), "places_resolved": int(ok.sum()),
+        out[ds] = {"places": len(g), "places_resolved": int(ok.sum()),
                    "share_places": float(ok.mean()), "share_mentions": float(g.loc[ok, "rows"].sum() / g["rows"].sum())}
     return out
 

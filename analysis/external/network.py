@@ -32,7 +32,7 @@ def undirected_edges(a: pd.Series, b: pd.Series) -> pd.DataFrame:
 def as_given_edges(pairs: pd.DataFrame) -> pd.DataFrame:
     """Edges of the list as written: node ``"<city> | <country>"`` (both trimmed)."""
     node = lambda s: pairs[f"name_{s}"].fillna("").astype(str).str.strip() + " | " + \
-        pairs[f"country_{s}"].fillna("").astype(str).str.strip()  # noqa: E731
+        pairs[f"country_{s}"].fillna("").astype(str).str.strip()
     return undirected_edges(node("a"), node("b"))
 
 

