@@ -51,8 +51,14 @@ def _plain_rows(df: pd.DataFrame, columns: list[str]) -> list[tuple]:
 
 def _spark_frame(spark, frame: pd.DataFrame, name: str):
     schema = SPARK_SCHEMAS[name]
-    columns = [c.split()[0] for c in schema.split(", ")]
-    return spark.createDataFrame(_plain_rows(frame, columns), schema=schema)
+    fields = [c.split() for c in schema.split(", ")]
+    columns = [f[0] for f in fields]
+    # a year column with a missing value arrives as float (2021.0); Spark's INT refuses floats
+    integral = [f[1] in ("INT", "BIGINT") for f in fields]
+    rows = [tuple(int(v) if wants_int and isinstance(v, float) and v.is_integer() else v
+                  for v, wants_int in zip(row, integral))
+            for row in _plain_rows(frame, columns)]
+    return spark.createDataFrame(rows, schema=schema)
 
 
 def register_events_spark(spark, events: pd.DataFrame | list[str]) -> None:
