@@ -43,6 +43,20 @@ def _read(tables_dir: Path, key: str) -> pd.DataFrame | None:
     return pd.read_csv(path) if path.exists() else None
 
 
+COUNT_STATISTICS = {"nodes", "edges", "max_degree", "largest_component", "components"}
+
+
+def comparison_display(table: pd.DataFrame) -> pd.DataFrame:
+    """The network comparison as text: counts as whole numbers with thousands separators, ratios to
+    three decimals, a statistic KONECT does not publish as a dash."""
+    out = table.copy()
+    counts = out["statistic"].isin(COUNT_STATISTICS)
+    for column in out.columns[1:]:
+        out[column] = [("—" if pd.isna(v) else f"{float(v):,.0f}" if is_count else f"{float(v):.3f}")
+                       for v, is_count in zip(out[column], counts)]
+    return out
+
+
 def konect_sentence(net: dict) -> str:
     """Why the list's network differs from KONECT's Wikidata sister-city network."""
     given, k = net.get("as_given", {}), net.get("konect", {})
@@ -91,7 +105,8 @@ def external_chapter(numbers: dict, tables_dir: str | Path) -> list[Any]:
         "Every unresolved or ambiguous name is listed with its candidates in `results/tables/external_unresolved.csv`.")
     comparison = _read(Path(tables_dir), "comparison")
     if comparison is not None:
-        parts += ["**The sister-city network: the list as given, after resolution, and KONECT (Wikidata)**", comparison]
+        parts += ["**The sister-city network: the list as given, after resolution, and KONECT (Wikidata)**",
+                  comparison_display(comparison)]
     parts.append(konect_sentence(net))
     for key, title in (("china_partners", "**China's international partners by continent and country**"),
                        ("top_cities", "**Chinese cities with most foreign partners**"),

@@ -30,3 +30,13 @@ def test_the_chapter_shows_tables_the_konect_sentence_and_caveats(tmp_path):
     assert len(tables) == 2
     shown = ordered_display(pd.read_csv(tmp_path / "external_ordered_logit.csv"))
     assert shown["Term"].tolist() == ["log_distance", "same_country"] and shown.loc[1, "Estimate"] == "—"
+
+
+def test_the_network_comparison_shows_counts_as_whole_numbers_and_ratios_to_three_decimals():
+    from analysis.report.external import comparison_display
+
+    table = pd.DataFrame({"statistic": ["nodes", "transitivity", "mean_degree"], "as_given": [17717.0, 0.172413, 2.92533],
+                          "konect_wikidata": [14274.0, None, None]})
+    shown = comparison_display(table)
+    assert shown["as_given"].tolist() == ["17,717", "0.172", "2.925"]
+    assert shown["konect_wikidata"].tolist() == ["14,274", "—", "—"]
