@@ -8,6 +8,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 from scipy import special
+from statsmodels.tools.numdiff import approx_fprime
 
 from analysis.models.result import z_value
 from analysis.models.separation import INTERCEPT
@@ -64,13 +65,10 @@ def average_partial_effects(X: pd.DataFrame, theta: np.ndarray, vcov: np.ndarray
     binary = [is_binary(Xa[:, j]) for j in cols]
     theta = np.asarray(theta, dtype=float)
     ape = ape_values(Xa, theta, prob, cols, binary)
-    jac = np.empty((len(cols), len(theta)))
-    for m in range(len(theta)):
-        d = step * max(1.0, abs(theta[m]))
-        up, dn = theta.copy(), theta.copy()
-        up[m] += d
-        dn[m] -= d
-        jac[:, m] = (ape_values(Xa, up, prob, cols, binary) - ape_values(Xa, dn, prob, cols, binary)) / (2 * d)
+    # statsmodels halves a centred step: 2 * step * max(1, |theta|) is a step of step * max(1, |theta|)
+    jac = approx_fprime(theta, lambda t: ape_values(Xa, t, prob, cols, binary),
+                        epsilon=2 * step * np.maximum(1.0, np.abs(theta)), centered=True)
+    jac = np.asarray(jac).reshape(len(cols), len(theta))
     var = np.einsum("ij,jk,ik->i", jac, np.asarray(vcov, dtype=float), jac)
     se = np.where(var >= 0, np.sqrt(np.clip(var, 0, None)), np.nan)
     z = z_value(ci_level)
