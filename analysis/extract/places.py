@@ -168,7 +168,13 @@ def _ordinary_words(short_forms: set[str]) -> tuple[frozenset[str], frozenset[st
 
 
 def build_index(overlay: pd.DataFrame | None = None) -> PlaceIndex:
-    gaz = build_gazetteer(overlay)
+    """The automaton for the package gazetteer (+ overlay), built once per gazetteer: equal overlays
+    give the same cached gazetteer (:func:`analysis.data.gazetteer.build_gazetteer`), so the same index."""
+    return _index_of(build_gazetteer(overlay))
+
+
+@functools.lru_cache(maxsize=4)
+def _index_of(gaz: Gazetteer) -> PlaceIndex:
     cities = gaz.cities
     names: dict[str, set[str]] = {}
     chinese = cities[cities["country"].eq("CN") & cities["name_zh"].notna()]
@@ -227,20 +233,9 @@ def build_index(overlay: pd.DataFrame | None = None) -> PlaceIndex:
                       country=dict(zip(sub.index, sub["country"])), full_names=full)
 
 
-@functools.lru_cache(maxsize=4)
-def _cached_index(overlay_key: tuple | None) -> PlaceIndex:
-    if overlay_key is None:
-        return build_index(None)
-    cols, rows = overlay_key
-    return build_index(pd.DataFrame(list(rows), columns=list(cols), dtype="str"))
-
-
 def place_index(overlay: pd.DataFrame | None = None) -> PlaceIndex:
     """The automaton for the package gazetteer (+ overlay), built once per process."""
-    if overlay is None or overlay.empty:
-        return _cached_index(None)
-    frame = overlay.astype(str)
-    return _cached_index((tuple(frame.columns), tuple(map(tuple, frame.itertuples(index=False)))))
+    return build_index(overlay)
 
 
 def _raw_matches(index: PlaceIndex, text: str) -> list[tuple[int, int, str, tuple[str, ...], str | None]]:
