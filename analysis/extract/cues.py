@@ -30,8 +30,13 @@ def sentence_cues(sentence: str) -> dict[str, list[tuple[int, int]]]:
     if "visit" not in found and (m := lx.LED_MOVE.search(sentence) or lx.RECEIVED.search(sentence) or lx.INVITED.search(sentence)):
         found["visit"] = [m.span()]
     # an agreement needs something signed; 签约项目 / 项目签约 is a project
-    if "agreement" in found and not (lx.SIGN_VERB.search(sentence) and lx.AGREEMENT_OBJECT.search(sentence)):
+    if "agreement" in found and not (lx.SIGN_VERB.search(sentence) and lx.AGREEMENT_OBJECT.search(sentence)
+                                     or lx.JOINT_ISSUE.search(sentence) or lx.SIGNING_CEREMONY.search(sentence)):
         del found["agreement"]
+    if "agreement" in found:  # 两地中学结为姐妹学校: schools paired, not the cities
+        found["agreement"] = [s for s in found["agreement"] if not lx.INSTITUTION_PAIRING.search(sentence, *clause_bounds(sentence, s[0]))]
+        if not found["agreement"]:
+            del found["agreement"]
     if "project" in found and not (lx.PROJECT_VERB.search(sentence) or "签约项目" in sentence):
         del found["project"]
     if "training" in found and "cadre_exchange" in found and "挂职" not in sentence and "选派" not in sentence:

@@ -26,7 +26,8 @@ PART = r"(?:上旬|中旬|下旬|初|中|底|末|上半年|下半年)"
 ANCHOR = r"(?:今年|去年|前年|明年|同年|当年|次年|翌年|同月|当月|次月|本月|上月)"
 POINT = rf"(?:(?:{YEAR}|{ANCHOR})?(?:{MONTH}{DAY}?|{DAY})|{YEAR}|{ANCHOR})"
 RANGE_TAIL = rf"(?:\s*(?:至|到|—|－|-|~|～)\s*(?:{YEAR}?{MONTH}?{DAY}|{YEAR}?{MONTH}|{YEAR}))?"
-DATE_PATTERN = re.compile(rf"(?:{POINT}{PART}?{RANGE_TAIL}(?:以来)?|日前|近日|近期|近年来|上半年|下半年|[两三四五]年来)")
+DATE_PATTERN = re.compile(rf"(?:{POINT}{PART}?{RANGE_TAIL}(?:以来)?|日前|近日|近期|近年来|上半年|下半年|[两三四五]年来|目前|至今)")
+SO_FAR = ("目前", "至今")  # 目前…已签订: done by publication, in its year at the latest (a period, like 以来)
 SIMPLE = re.compile(r"^(\d{4})年(?:(\d{1,2})月(?:份)?(?:(\d{1,2})[日号])?)?(?:(?:至|到|—|－|-|~|～)(?:(\d{4})年)?(?:(\d{1,2})月)?(?:(\d{1,2})[日号])?)?$")
 NOW_WORDS = {"今年": 0, "去年": -1, "前年": -2, "明年": 1}
 CONTEXT_WORDS = {"同年": 0, "当年": 0, "次年": 1, "翌年": 1}
@@ -125,6 +126,10 @@ def read_expression(expr: str, published: dt.date | None, context: dt.date | Non
         return (_fmt(published, "month"), None, "month"), None
     if text == "近年来":
         return None, None
+    if text in SO_FAR:
+        if published is None:
+            return None, f"'{expr}' needs the publication date"
+        return (str(published.year), None, "year"), None
     if re.fullmatch(r"[两三四五]年来", text):  # 两年来: the period since that many years before publication
         if published is None:
             return None, f"'{expr}' needs the publication date"
@@ -169,7 +174,7 @@ def find_dates(text: str, published: dt.date | None) -> list[DateMention]:
         if heading_until >= 0 and m.start() > heading_until:
             day_context, heading_until = None, -1
         read, warning = read_expression(expr, published, context, day_context)
-        since = expr.endswith(("年来", "以来"))
+        since = expr.endswith(("年来", "以来")) or expr in SO_FAR
         if read is None:
             out.append(DateMention(m.start(), m.end(), expr, None, None, None, since, warning))
             continue
@@ -186,3 +191,43 @@ def find_dates(text: str, published: dt.date | None) -> list[DateMention]:
                 newline = text.find("\n", m.end())
                 heading_until = newline if newline >= 0 else len(text)
     return out
+
+
+# "Since the pairing began" (结对以来, 协作开展以来) and totals "to" a date (截至2023年底…累计):
+# reports count from the start of the pairing the document has already told of.
+SINCE_PAIRING = re.compile(r"(?:结对|协作|合作|帮扶|对口支援|结好)(?:工作)?(?:开展|启动|关系建立)?以来")
+UNTIL = re.compile(r"(?:截至|截止到|截止)$")
+CUMULATIVE = re.compile(r"累计")
+SENTENCE_STOP = re.compile(r"[。！？!?；;\n]")
+
+
+def _sentence_span(text: str, pos: int) -> tuple[int, int]:
+    left = max((m.end() for m in SENTENCE_STOP.finditer(text, max(0, pos - 300), pos)), default=max(0, pos - 300))
+    m = SENTENCE_STOP.search(text, pos)
+    return left, m.start() if m else len(text)
+
+
+def pairing_dates(text: str, dates: list[DateMention], establish: re.Pattern[str]) -> list[DateMention]:
+    """Dates of the expressions that count from the pairing's start: the year of the first
+    dated sentence that establishes a pairing (2021年…建立结对帮扶关系), for 结对以来 (a period
+    from then on) and for a cumulative total 截至…累计 (dated at that start, the total's date
+    as ``date_end``). Without an earlier establishment nothing changes."""
+    anchor = None
+    for m in establish.finditer(text):
+        a, b = _sentence_span(text, m.start())
+        year = next((d for d in dates if a <= d.start < b and d.date and not d.since), None)
+        if year is not None:
+            anchor = (b, year.date[:4])
+            break
+    if anchor is None:
+        return dates
+    after, year = anchor
+    out = []
+    for d in dates:
+        if d.date and d.start > after and UNTIL.search(text, max(0, d.start - 3), d.start) \
+                and CUMULATIVE.search(text, d.end, _sentence_span(text, d.end)[1]) and year < d.date[:4]:
+            d = DateMention(d.start, d.end, d.text, year, d.date, "year", False, d.warning)
+        out.append(d)
+    for m in SINCE_PAIRING.finditer(text, after):
+        out.append(DateMention(m.start(), m.end(), m.group(0), year, None, "year", True, None))
+    return sorted(out, key=lambda d: d.start)

@@ -10,7 +10,10 @@ delegation (巴中市党政代表团, 金华市委书记…率) or the other pla
 place or none borrows the pair of the sentence before it (期间，双方签署…). Parties listed
 together (成都、重庆、西安三市共同签署) give one agreement per pair. A sentence without a date
 takes one from the two sentences before, else the year last named in its paragraph
-(``dated_by="paragraph"``, said in the note), else it is dropped.
+(``dated_by="paragraph"``, said in the note), else it is dropped; an undated agreement or
+meeting told as the outcome of visits (互访的成果是…签署) takes the date of the visit between the
+two (``dated_by="visit"``). A document's one statement that all delegations were led by a
+rank (均由党政“一把手”带队) ranks its unranked delegations.
 """
 
 from __future__ import annotations
@@ -21,11 +24,12 @@ from dataclasses import dataclass, field
 
 from analysis.extract import lexicon as lx
 from analysis.extract.cues import clause_bounds, not_happened, sentence_cues
-from analysis.extract.dates import DateMention, find_dates
+from analysis.extract.dates import SO_FAR, DateMention, find_dates, pairing_dates
 from analysis.extract.places import Place, PlaceIndex, find_places
 from analysis.extract.roles import (
     DIRECTED,
     DocumentPlaces,
+    example_lists,
     leader_rank,
     origin_destination_pairs,
     sentence_places,
@@ -108,7 +112,7 @@ class _Doc(DocumentPlaces):
     def __init__(self, text: str, index: PlaceIndex, published: dt.date | None):
         super().__init__(text, index, find_places(text, index))
         self.published = published
-        self.dates = find_dates(text, published)
+        self.dates = pairing_dates(text, find_dates(text, published), lx.ESTABLISH)
         self.last_date: DateMention | None = None
         self.last_date_sentence = -99
 
@@ -167,6 +171,17 @@ def _restated(doc: _Doc, candidates: list[Candidate], kind: str, origin: str, de
     return False
 
 
+def _visit_date(doc: _Doc, found: list[Candidate], a: str, b: str) -> DateMention | None:
+    """The date of the last visit found between two places (either way), for an undated
+    agreement or meeting told as that visit's outcome."""
+    visits = [c for c in reversed(found) if c.kind == "visit"]
+    between = [c for c in visits if doc.related(c.origin, a) and doc.related(c.destination, b) or doc.related(c.origin, b) and doc.related(c.destination, a)]
+    either = [c for c in visits if any(doc.related(x, y) for x in (c.origin, c.destination) for y in (a, b))]
+    for c in between[:1] or either[:1]:  # else the round of visits either took part in
+        return DateMention(c.start, c.start, "", c.date if between else c.date[:7], None, c.precision if between else "month")
+    return None
+
+
 def _visit_rank(doc: _Doc, found: list[Candidate], cand: Candidate) -> str:
     """The rank of the visit during which an agreement was signed or a meeting held, when
     the sentence names no one (…率代表团赴广元考察。两市召开联席会议，签署协议。)."""
@@ -178,12 +193,16 @@ def _visit_rank(doc: _Doc, found: list[Candidate], cand: Candidate) -> str:
 
 def _collective_pairs(doc: _Doc, sentence: str, places, cue: int) -> list[tuple[Place, Place]]:
     """成都、重庆、西安三市共同签署 / 京津冀三地互相签署: every pair of the parties named (a
-    list of three or more places joined by 、和与, or a group's short name) before the cue."""
+    list of three or more places joined by 、和与, or a group's short name) before the cue; or
+    three or more governments' departments issuing together (甲市医保局、乙市医保局…联合印发)."""
     clause_start = clause_bounds(sentence, cue)[0]
     word = lx.COLLECTIVE.search(sentence, clause_start, cue)
+    gap = lx.LIST_SEPARATOR
     if not word:
-        return []
-    cue = word.start()  # the parties are named before the collective word
+        if not (lx.JOINT_ISSUE.match(sentence, cue) or lx.JOINT.search(sentence, max(0, cue - 2), cue)):
+            return []
+        gap = lx.ORG_GAP  # each party named with its department
+    cue = word.start() if word else cue  # the parties are named before the collective word
     members: list[Place] = []
     for name, ids in lx.REGION_GROUPS.items():
         if (i := sentence.find(name, 0, cue)) >= 0:
@@ -194,7 +213,7 @@ def _collective_pairs(doc: _Doc, sentence: str, places, cue: int) -> list[tuple[
         for pos, p in places:
             if pos >= cue:
                 break
-            if run and not lx.LIST_SEPARATOR.match(sentence[run[-1][0] + len(run[-1][1].text):pos]):
+            if run and not gap.match(sentence[run[-1][0] + len(run[-1][1].text):pos]):
                 run = []
             run.append((pos, p))
         members = [p for _, p in run]
@@ -219,22 +238,29 @@ def _candidates_of(doc: _Doc, kind: str, spans: list[tuple[int, int]], start: in
         pairs = (kind not in DIRECTED and _collective_pairs(doc, sentence, local, cue)) or origin_destination_pairs(doc, sentence, local, cue, kind)
         if not pairs and not whole and cue == first:
             pairs, whole = origin_destination_pairs(doc, sentence, places, cue, kind), True  # one event told with several cue words
+        if kind not in DIRECTED and pairs and (lists := example_lists(sentence, places)):
+            pairs = [(a, b) for a, b in pairs if not any({a.city_id, b.city_id} <= ids for ids in lists)]
         both_sides = kind != "visit" or (lx.MUTUAL.search(sentence) and lx.BOTH_SIDES.search(sentence))  # 两家新区开始互访
         if not pairs and cue == first and doc.last_pair and both_sides:
             named = [p for _, p in places]  # 期间，双方签署…: the pair of the sentence before
-            if not named or any(doc.related(p.city_id, c) for p in named for c in doc.last_pair):
+            if any(doc.related(p.city_id, c) for p in named for c in doc.last_pair) or not named and lx.REFERS_BACK.search(sentence):
                 pairs, whole = [tuple(Place(0, 0, "", c, (), None) for c in doc.last_pair)], True  # type: ignore[misc]
         if not pairs:
             continue
         date, dated_by = _date_for(doc, start, end, start + cue, sentence_no) if whole else _date_for(doc, start + lo, start + hi, start + cue, sentence_no)
         if date is None and not whole:
             date, dated_by = _date_for(doc, start, end, start + cue, sentence_no)
-        if date is None or int(date.date[:4]) < EARLIEST_YEAR:
+        outcome = date is None and kind in ("agreement", "meeting") and lx.VISIT_REFERENCE.search(sentence)
+        if date is None and not outcome or date is not None and int(date.date[:4]) < EARLIEST_YEAR:
             continue  # undated (a background mention) or history
         word = sentence[cue:next(b for a, b in spans if a == cue)]
         left, right = clause_bounds(sentence, cue)
         mutual = kind in DIRECTED and lx.MUTUAL.search(sentence, left, right)  # 互派 in the cue's own clause
         for origin, dest in pairs:
+            if outcome:  # 互访的成果是…签署了协议: dated by the visit between the two told before
+                date, dated_by = _visit_date(doc, out, origin.city_id, dest.city_id), "visit"
+                if date is None:
+                    continue
             for o, d in [(origin, dest), (dest, origin)] if mutual else [(origin, dest)]:
                 if _restated(doc, out, kind, o.city_id, d.city_id, date.date, word, sentence_no):
                     continue
@@ -270,9 +296,12 @@ def _delegation_leaders(doc: _Doc, candidates: list[Candidate], spans: list[tupl
     """A delegation named without its leader (遵义市党政代表团赴…) whose leader a following
     sentence names with the origin's title (遵义市委书记在座谈时…): that rank, for the visit
     and for what was signed or held during it."""
+    said = lx.DELEGATIONS_LED.search(doc.text)  # 各代表团均由党政“一把手”带队: said once for all
     for c in candidates:
         if c.kind != "visit" or c.leader_rank != "none" or not lx.DELEGATION.search(doc.text, c.start, c.end):
             continue
+        if said and lx.DELEGATION_NOUN.search(doc.text, c.start, c.end):
+            c.leader_rank = lx.TITLE_RANKS[said.group(1)]
         hi = spans[min(c.sentence_no + CARRY_SENTENCES, len(spans) - 1)][1]
         for p in doc.places:
             if c.end <= p.start < hi and p.city_id == c.origin and (m := OWN_TITLE.match(doc.text, p.end)):
@@ -312,7 +341,7 @@ def analyse(text: str, index: PlaceIndex, published: dt.date | None) -> Analysis
         elif len(named) > 2:
             doc.last_pair = None  # several places: no one pair holds
         dated = [d for d in doc.dates if start <= d.start < end and d.date]
-        dated = [d for d in dated if not d.since] or dated
+        dated = [d for d in dated if not d.since] or [d for d in dated if d.text not in SO_FAR]  # 目前 dates no later sentence
         if dated:
             doc.last_date, doc.last_date_sentence = dated[-1], sentence_no
     _delegation_leaders(doc, candidates, sentence_spans)

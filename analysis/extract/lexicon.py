@@ -23,7 +23,7 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
     ),
     "agreement": alternation(
         "签署 签订 签约仪式 缔结 结为 结成 续签 共同签署 正式签约 互签 协议 备忘录 协议书 合作书 意向书 "
-        "协定 框架协议 共建协议 合作协议"
+        "协定 框架协议 共建协议 合作协议 联合印发 共同印发 联合发布 联合出台"
     ),
     "project": alternation(
         "签约项目 合作项目 协作项目 援建项目 帮扶项目 项目落地 落地项目 投资项目 开工 投产 建成 援建 "
@@ -55,9 +55,17 @@ NOT_HAPPENED = alternation(
     "将进一步 谋划 研究部署 设想"
 )
 # A kind of exchange named as a general means, not one that happened (通过互访、互派等方式).
-GENERIC = re.compile(r"(?:通过|以|采取|依托)[^。;；]{0,40}?等(?:方式|形式|渠道|途径|举措)|随着[^，。,;；]{0,30}|自[^。;；，,]{0,30}?以来")
+# 通过干部交流、人才培训，推动…: the means of a stated aim, in a clause of its own.
+GENERIC = re.compile(r"(?:通过|以|采取|依托)[^。;；]{0,40}?等(?:方式|形式|渠道|途径|举措)|随着[^，。,;；]{0,30}|自[^。;；，,]{0,30}?以来"
+                     r"|通过[^。;；，,]{1,24}[，,](?=推动|促进|实现|加强|深化|助力|带动|提升|推进|增进|拓展|加快)"
+                     # 推动干部交流是…主要事项之一: a priority named, not an act
+                     r"|(?:推动|加强|深化|开展|推进)[^。;；，,]{1,16}是[^。;；，,]{0,20}(?:之一|重点|重要内容|主要任务)"
+                     # 建立两地领导定期互访机制: a mechanism named, not a visit
+                     r"|(?:建立|健全|完善|形成|构建)[^。;；，,]{0,16}?机制"
+                     # 此轮互访 / 互访的重要成果: visits already told, referred to
+                     r"|(?:此轮|这轮|本轮|此次|这次)[^。;；，,]{0,6}?(?:互访|考察|访问)|(?:互访|考察|访问)的[^。;；，,]{0,6}?(?:成果|收获)")
 # History and background: long past, not an exchange of the period.
-HISTORY = re.compile(alternation("历史上 古称 自古 史称 始建于 古代 素有 享有 被誉为 清代 明代 民国时期").pattern + r"|(?<!成)建制")  # 成建制: as a whole unit
+HISTORY = re.compile(alternation("历史上 古称 自古 史称 始建于 古代 素有 享有 被誉为 清代 明代 民国时期 多年前 早年间 早些年").pattern + r"|(?<!成)建制")  # 成建制: as a whole unit
 
 # Movement towards a place; 来访/来自 and 得到/受到 are not movements.
 MOVE = re.compile(r"赴|前往|来到|抵达|莅临|走进|奔赴|深入|到达|回到|(?<![以近未原后从将本年])来(?!访|自|源|的|说|看)|(?<![得受达遇感提收做办])到(?!位|了|期|达|访)|去(?!年)")
@@ -85,6 +93,15 @@ BENEFICIARY = re.compile(r"为")
 ATTEND = re.compile(r"(?:赴|到|来|前往)[^，。,;；]{1,12}?(?:参加|出席)[^，。,;；]*$")
 MUTUAL = alternation("互派 互访 互相 相互")
 BOTH_SIDES = alternation("两地 两市 两省 两区 两县 两家 双方 两个新区 两新区")
+# A sentence naming no place tells of the pair before only when it points back to them (期间，双方…);
+# a forum "with 22 delegations" that names no one is no bilateral event.
+REFERS_BACK = re.compile(BOTH_SIDES.pattern + "|期间|其间|会上|会后|此行|活动中|座谈中")
+# Examples named in a list closed by 等 (甲市(2006年缔结)、乙区(2011年缔结)等): names, not two parties to
+# one act; each item may carry a bracketed note. Institutions paired (结为姐妹学校) are not cities paired.
+NOTE = r"(?:[(（][^()（）]{0,30}[)）])?"
+EXAMPLE_GAP = re.compile(rf"^{NOTE}(?:、|和|及|以及)[^、，,。;；()（）]{{0,4}}$")  # a qualifier not in the gazetteer may lead an item
+EXAMPLE_END = re.compile(rf"{NOTE}等")
+INSTITUTION_PAIRING = re.compile(r"(?:姐妹|友好)(?:学校|中学|小学|大学|院校|医院|企业|商会|班级)|校际")
 # A cue inside brackets annotates a name in a list (泉州市(2012年缔结友好关系)): background.
 BRACKETED = re.compile(r"[(（][^()（）]{0,40}$")
 # Several parties acting together (成都、重庆、西安三市共同签署): one agreement per pair.
@@ -113,7 +130,18 @@ TITLE_RANKS: dict[str, str] = {
     ),
 }
 TITLE = alternation(list(TITLE_RANKS))
-BUREAU_SIGNS = re.compile(r"(?:局|厅|委员会|办公室|办)(?:共同)?(?:签署|签订|签约)")
+BUREAU_SIGNS = re.compile(r"(?:局|厅|委员会|办公室|办)(?:共同|联合)?(?:签署|签订|签约|印发|发布|出台)")
+# A document's one statement on who led all its delegations (均由党政“一把手”带队).
+DELEGATIONS_LED = re.compile(rf"(?:均|都|全部|一律|皆)由[^，。；,;]{{0,12}}?({TITLE.pattern})[”\"’」]?\s*(?:带队|率队|率领|领队|带领)")
+DELEGATION_NOUN = alternation("党政代表团 代表团 考察团")
+# An undated agreement or meeting told as the outcome of visits already reported.
+VISIT_REFERENCE = alternation("互访 考察 访问 代表团 此行 访问期间 考察期间")
+# Several governments' departments issuing one document together (三地医保局联合印发《…》).
+JOINT_ISSUE = re.compile(r"(?:联合|共同)(?:印发|发布|出台|制定)《")
+JOINT = re.compile(r"(?:联合|共同)$")
+ORG_GAP = re.compile(r"^[^，。,;；、()（）]{0,10}[、和及与]$")
+# A signing ceremony is an agreement unless projects are signed at it (项目集中签约仪式).
+SIGNING_CEREMONY = re.compile(r"(?<!项目)(?<!集中)(?<!招商)(?<!引资)签约仪式(?![后上前中]|结束)")  # 签约仪式后: the one told
 RANK_ORDER = {"top": 3, "senior": 2, "official": 1, "none": 0}
 
 TOPIC_WORDS: dict[str, str] = {

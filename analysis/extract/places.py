@@ -52,7 +52,7 @@ FOREIGN_ALIASES = {
     "开普敦": "ZA-3369157", "利马": "PE-3936456", "横滨": "JP-1848354",
 }
 # After a short name (no 市/县/区), these make it the name of something smaller.
-SMALLER_PLACE = re.compile(r"村|镇|乡|街道|社区|路|街|大道|大学|学院|公司|集团|银行|广场|站|港|湾|河|湖|山|寺")
+SMALLER_PLACE = re.compile(r"村|镇|乡|街道|社区|路|街|大道|大学|学院|公司|集团|银行|广场|站|港|湾|江|河|湖|山|寺")
 # A two-character short form that is also an ordinary word (资源 of 资源县, 天府 of 天府新区) is
 # not a place inside a longer word of the vocabulary (人力资源, 自然资源, 天府之国): jionlp's
 # word dictionary says which short forms are ordinary words (a gloss naming a place keeps a

@@ -76,7 +76,7 @@ def _pair(doc: DocumentPlaces, sentence: str, places: list[tuple[int, Place]], c
         return None
     if kind not in DIRECTED:  # 嘉兴市与九寨沟县在成都召开…: the two joined by 与, not the venue
         for (pa, a), (pb, b) in pairwise(distinct):
-            if lx.COORDINATION.fullmatch(sentence[pa + len(a.text):pb]):
+            if lx.COORDINATION.fullmatch(sentence[pa + len(a.text):pb]) and not _in_venue_list(sentence, places, pa, pb + len(b.text)):
                 return a, b
     # destination: the first place after a movement word or 在/于 (before the cue when possible)
     dest = None
@@ -111,6 +111,34 @@ def _pair(doc: DocumentPlaces, sentence: str, places: list[tuple[int, Place]], c
         others = [x for x in distinct if x[1] is not dest[1]]
         origin = others[0]
     return origin[1], dest[1]
+
+
+def example_lists(sentence: str, places: list[tuple[int, Place]]) -> list[set[str]]:
+    """The ids of each list of places closed by 等 (如甲市(…)、乙区(…)等): examples named together."""
+    out, run = [], []
+    for i, (pos, p) in enumerate(places):
+        if run and not lx.EXAMPLE_GAP.match(sentence[run[-1][0] + len(run[-1][1].text):pos]):
+            run = []
+        run.append((pos, p))
+        nxt = places[i + 1][0] if i + 1 < len(places) else len(sentence)
+        if len(run) >= 2 and lx.EXAMPLE_END.match(sentence, pos + len(p.text), nxt + 2):
+            out.append({q.city_id for _, q in run})
+            run = []
+    return out
+
+
+def _in_venue_list(sentence: str, places: list[tuple[int, Place]], start: int, end: int) -> bool:
+    """Whether two coordinated places are items of a longer list (在甲县、乙县、丙县修建…) or of
+    a list of venues after 在/赴 (在甲县和乙县举办): places where it happened, not two parties."""
+    run = [(pos, p) for pos, p in places if start <= pos < end]
+    for pos, p in reversed(places):  # extend the run both ways over list separators
+        if pos + len(p.text) <= run[0][0] and lx.LIST_SEPARATOR.match(sentence[pos + len(p.text):run[0][0]]):
+            run.insert(0, (pos, p))
+    for pos, p in places:
+        last = run[-1][0] + len(run[-1][1].text)
+        if pos >= last and lx.LIST_SEPARATOR.match(sentence[last:pos]):
+            run.append((pos, p))
+    return len(run) >= 3 or bool(re.search(r"(?:在|于|赴|到)$", sentence[max(0, run[0][0] - 1):run[0][0]]))
 
 
 def _head(sentence: str, places: list[tuple[int, Place]]) -> tuple[int, Place] | None:

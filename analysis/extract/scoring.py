@@ -4,7 +4,7 @@ An extracted event matches a gold one when the kind is the same, the two places 
 (in order for visits, secondments, training and promotions; in either order otherwise; a
 district or county also matches its prefecture) and the date agrees at the gold's
 precision (within 3 days when the gold gives a day). Each gold event matches at most one
-extracted event (greedy, in text order). Leader-rank accuracy is over matched pairs.
+extracted event (a maximum matching). Leader-rank accuracy is over matched pairs.
 """
 
 from __future__ import annotations
@@ -86,17 +86,26 @@ def matches(gold: Event, found: Event, prefecture: dict[str, str]) -> bool:
 
 
 def match_events(gold: list[Event], found: list[Event], prefecture: dict[str, str]) -> list[tuple[Event | None, Event | None]]:
-    """Pairs (gold, found): matched, missed (found None) and spurious (gold None)."""
-    used: set[int] = set()
-    pairs: list[tuple[Event | None, Event | None]] = []
-    for g in gold:
-        hit = next((i for i, f in enumerate(found) if i not in used and matches(g, f, prefecture)), None)
-        if hit is None:
-            pairs.append((g, None))
-        else:
-            used.add(hit)
-            pairs.append((g, found[hit]))
-    pairs += [(None, f) for i, f in enumerate(found) if i not in used]
+    """Pairs (gold, found): matched, missed (found None) and spurious (gold None). The
+    matching is a maximum one (augmenting paths), so a year-precise gold event does not take
+    the only extracted event a month-precise one could match; ties go to text order."""
+    options = [[i for i, f in enumerate(found) if matches(g, f, prefecture)] for g in gold]
+    owner: dict[int, int] = {}  # found index -> gold index
+
+    def augment(gi: int, seen: set[int]) -> bool:
+        for fi in options[gi]:
+            if fi not in seen:
+                seen.add(fi)
+                if fi not in owner or augment(owner[fi], seen):
+                    owner[fi] = gi
+                    return True
+        return False
+
+    for gi in range(len(gold)):
+        augment(gi, set())
+    hit = {gi: fi for fi, gi in owner.items()}
+    pairs: list[tuple[Event | None, Event | None]] = [(g, found[hit[gi]] if gi in hit else None) for gi, g in enumerate(gold)]
+    pairs += [(None, f) for i, f in enumerate(found) if i not in owner]
     return pairs
 
 

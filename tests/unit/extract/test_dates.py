@@ -49,3 +49,21 @@ def test_chinese_numerals_go_to_jionlp():
 def test_years_since_publication_is_a_period():
     (d,) = find_dates("两年来，两市互访频繁。", dt.date(2020, 10, 26))
     assert (d.date, d.precision, d.since) == ("2018", "year", True)
+
+
+def test_totals_and_since_the_pairing_count_from_its_start():
+    import re
+
+    from analysis.extract.dates import pairing_dates
+
+    establish = re.compile(r"建立[^，。]{0,8}?结对")
+    text = "2021年，甲市与乙市建立东西部结对关系。结对以来，甲市援建产业园3个。截至2023年年底，甲市累计选派干部12名。"
+    dates = pairing_dates(text, find_dates(text, dt.date(2024, 1, 1)), establish)
+    since = next(d for d in dates if d.text == "结对以来")
+    total = next(d for d in dates if d.text.startswith("2023"))
+    assert since.date == "2021" and since.since
+    assert total.date == "2021" and total.date_end.startswith("2023") and not total.since
+    # without an establishment told before, a total keeps its own date
+    alone = "截至2023年年底，甲市累计选派干部12名。"
+    (kept,) = pairing_dates(alone, find_dates(alone, dt.date(2024, 1, 1)), establish)
+    assert kept.date.startswith("2023") and kept.date_end is None

@@ -113,3 +113,33 @@ def test_talks_during_a_visit_are_a_meeting_and_calling_on_cadres_is_a_visit(ind
 def test_a_delegation_coming_to_a_city_by_its_one_character_name(index):
     assert found("5月，德国杜伊斯堡市代表团来蓉参加友城交流活动。", index) == [
         ("visit", "DE-2934691", "CN-510100", "2023-05", "none")]
+
+
+def test_means_mechanisms_priorities_and_example_lists_are_not_events(index):
+    for text in (
+        "2022年以来，泰州市与铜仁市通过干部交流、人才培训，推动两地发展理念深度融合。",
+        "2022年，南通市与延边朝鲜族自治州建立了领导定期互访和干部双向挂职机制。",
+        "2021年，推动干部双向挂职是绍兴市与广安市对口合作的重点任务之一。",
+        "如嘉兴市(2012年缔结友好关系)、绍兴市(2014年缔结友好关系)、湖州市(2015年缔结友好关系)等，友好关系虽已缔结多年。",
+        "5月20日，嘉兴市南湖区实验小学与九寨沟县中心小学结为姐妹学校，建立常态化交流合作关系。",
+    ):
+        assert found(text, index) == [], text
+    # the subject outside a list closed by 等 still signs with each item
+    signed = found("5月8日，丽江市与嘉兴市、湖州市、绍兴市等城市签署文旅合作协议。", index)
+    assert len(signed) == 3 and {c[1] for c in signed} == {"CN-530700"}
+
+
+def test_joint_issue_signing_ceremony_and_outcome_of_visits(index):
+    joint = found("日前，南京市人社局、合肥市人社局、芜湖市人社局联合印发《关于推进社保卡跨市通办的通知》。", index)
+    assert len(joint) == 3 and {c[0] for c in joint} == {"agreement"} and {c[4] for c in joint} == {"official"}
+    ceremony = found("4月18日，芜湖市代表团赴遂宁市考察，并举行两市商会友好合作签约仪式。", index)
+    assert [c[0] for c in ceremony] == ["visit", "agreement"]
+    text = "5月9日，芜湖市党政代表团赴南京市考察。此轮互访的重要成果之一，是两市签署了都市圈协同发展合作协议。"
+    assert found(text, index)[-1][0] == "agreement" and found(text, index)[-1][3] == "2023-05-09"
+    assert len(found("5月9日，芜湖市党政代表团赴南京市考察。两市早在多年前就签署了战略合作协议。", index)) == 1
+
+
+def test_a_statement_on_who_led_all_delegations_ranks_them(index):
+    text = "多地党政代表团密集开展考察学习，各代表团均由党政主要领导带队。3月20日，苏州市党政代表团赴合肥市学习考察。"
+    assert found(text, index) == [("visit", "CN-320500", "CN-340100", "2023-03-20", "top")]
+    assert found("5月10日，徐州市党政代表团赴连云港市考察。代表团成员均由各县区负责同志组成。", index)[0][4] == "none"

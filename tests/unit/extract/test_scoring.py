@@ -36,3 +36,12 @@ def test_scores_count_each_gold_once():
     assert math.isclose(table.loc["all", "f1"], 2 * tp / (2 * tp + fp + fn))
     assert table.loc["all", "leader_rank_accuracy"] == 1.0
     assert table.loc["agreement", "found"] == 1 and table.loc["agreement", "matched"] == 0
+
+
+def test_matching_is_maximum_not_greedy():
+    # the year-precise gold event could take either found event; the month-precise one only the first
+    gold = [Event("agreement", "A", "B", "2023"), Event("agreement", "A", "B", "2023-03")]
+    found = [Event("agreement", "A", "B", "2023-03-18"), Event("agreement", "A", "B", "2023-04")]
+    pairs = match_events(gold, found, {})
+    assert all(g is not None and f is not None for g, f in pairs) and len(pairs) == 2
+    assert dict(pairs)[gold[1]] == found[0]
