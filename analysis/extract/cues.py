@@ -41,6 +41,10 @@ def sentence_cues(sentence: str) -> dict[str, list[tuple[int, int]]]:
         del found["project"]
     if "training" in found and "cadre_exchange" in found and "挂职" not in sentence and "选派" not in sentence:
         del found["cadre_exchange"]
+    if "visit" in found:
+        found["visit"] = [v for v in found["visit"] if not lx.ACCOMPANY.search(sentence, max(0, v[0] - 6), v[0])]
+        if not found["visit"]:
+            del found["visit"]
     visits = found.get("visit", [])
     signs = [m.start() for m in lx.SIGN_VERB.finditer(sentence)]
     for kind in [k for k in found if k != "visit"]:
@@ -54,8 +58,8 @@ def sentence_cues(sentence: str) -> dict[str, list[tuple[int, int]]]:
                 continue  # 挂职的干部
             if kind == "cadre_exchange" and lx.CARE_FOR.search(sentence, clause_bounds(sentence, a)[0], a):
                 continue  # 慰问…挂职干部: the cadres are whom the visitors called on
-            if kind in ("meeting", "promotion") and sentence.startswith("期间", b):
-                continue  # 峰会期间举办…: the time of another event
+            if kind in ("meeting", "promotion") and lx.TIME_OF.match(sentence, b):
+                continue  # 峰会期间举办…, 推介会前一天: the time of another event
             keep.append((a, b))
         if keep:
             found[kind] = keep

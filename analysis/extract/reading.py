@@ -17,7 +17,7 @@ from pathlib import Path
 SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx")
 ENCODINGS = ("utf-8-sig", "gb18030")
 FILE_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
-LINE_DATE = re.compile(r"(?:发布时间|发布日期|发表时间|时间|日期|来源[^\n]{0,20}?)[：:\s]*(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})")
+LINE_DATE = re.compile(r"(?:发布时间|发布日期|发表时间|时间|日期|来源[^\n]{0,20}?|日报|晚报|特区报|时报|编|^——|\n——)[：:\s]*(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})")
 HEAD_LINES = 5  # a date line is looked for in the first lines only
 # Pinyin glosses some web copies put after characters: 会(huì)议 -> 会议.
 PINYIN_GLOSS = re.compile(r"[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）]")
@@ -32,6 +32,12 @@ CJK = "\u3400-\u9fff"
 INNER_SPACE = re.compile(rf"(?<=[{CJK}0-9，、“”（）《》])[ \t\u3000]+(?=[{CJK}])|(?<=[{CJK}])[ \t\u3000]+(?=[0-9{CJK}“”（）《》])")
 LINE_WRAP = re.compile(rf"(?<=[^。！？!?；;：:\n\s])[ \t\u3000]*\n[\s\u3000]*(?=[{CJK}0-9“（《])")
 WRAPPED_LINE_MIN = 16  # characters on a line that a layout wrapped (shorter: a heading)
+# A title, dateline or byline is its own line, never a wrapped one: a line next to one that
+# names the source, the publication time or the author (来源：…, 发布时间：…, 2022-04-11 08:35)
+# is not joined to it, nor digits to digits (08:35 + 4月8日 would read as 354月).
+BYLINE = re.compile(r"^[\s\u3000]*(?:来源|信息来源|发布时间|发布日期|发表时间|作者|记者|编辑|责任编辑|时间|日期)[：:]?"
+                    r"|^[\s\u3000]*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|【|●|◆)")  # or a heading or list item
+DATELINE = re.compile(r"(?:来源|发布时间|发布日期|信息来源)[：:]|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}:\d{2}\s*$")
 
 
 class ReadError(ValueError):
@@ -63,7 +69,10 @@ def clean_text(text: str) -> tuple[str, tuple[int, ...] | None]:
     drops = [m.span() for m in PINYIN_GLOSS.finditer(text)] + [m.span() for m in INNER_SPACE.finditer(text)]
     for m in LINE_WRAP.finditer(text):
         line_start = text.rfind("\n", 0, m.start()) + 1
-        if m.start() - line_start >= WRAPPED_LINE_MIN:
+        next_end = text.find("\n", m.end())
+        line, following = text[line_start:m.start()], text[m.end():next_end if next_end >= 0 else len(text)]
+        if m.start() - line_start >= WRAPPED_LINE_MIN and not (
+                DATELINE.search(line) or BYLINE.match(following) or line[-1:].isdigit() and following[:1].isdigit()):
             drops.append(m.span())
     if drops:
         keep, pos = [], 0
