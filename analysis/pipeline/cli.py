@@ -29,6 +29,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="folder of NN_*.ipynb notebooks to run (default: the project's notebooks/)")
     r.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, metavar="N",
                    help="run up to N notebooks at once where their inputs allow (default: the number of cores)")
+    r.add_argument("--fresh-kernels", action="store_true",
+                   help="start a new Python kernel for every notebook (default: each worker keeps one, reset between notebooks)")
     r.add_argument("--no-wait", action="store_true",
                    help="if another run is using the output folder, exit (code 2) instead of waiting for it")
 
@@ -108,7 +110,8 @@ def _run_locked(args: argparse.Namespace, params: dict, paths) -> int:
         return EXIT_INVALID
     try:
         kwargs = {"notebooks_dir": notebooks_dir} if notebooks_dir else {}
-        outcome = run(params, paths, only=args.only, force=args.force, jobs=args.jobs, **kwargs)
+        outcome = run(params, paths, only=args.only, force=args.force, jobs=args.jobs,
+                      fresh_kernels=args.fresh_kernels, **kwargs)
     except (KeyError, ValueError) as exc:
         print(f"error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
         return EXIT_INVALID

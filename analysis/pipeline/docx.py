@@ -3,6 +3,7 @@ by pandoc (the binary in the ``pypandoc-binary`` wheel, offline) with a referenc
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import subprocess
@@ -67,12 +68,13 @@ def _fix_zip_times(path: Path) -> None:
             z.writestr(fixed, data)
 
 
-def notebook_body_html(executed_ipynb: str | Path) -> str:
-    """The executed notebook as plain HTML without code (markdown, tables, embedded images) for pandoc."""
+def notebook_body_html(executed) -> str:
+    """The executed notebook (a path or the notebook itself) as plain HTML without code (markdown,
+    tables, embedded images) for pandoc."""
     import nbformat
     from nbconvert import HTMLExporter
 
-    nb = nbformat.read(str(executed_ipynb), as_version=4)
+    nb = executed if isinstance(executed, nbformat.NotebookNode) else nbformat.read(str(executed), as_version=4)
     exporter = HTMLExporter(template_name="basic", embed_images=True, exclude_input=True,
                             exclude_input_prompt=True, exclude_output_prompt=True, anchor_link_text="")
     body, _ = exporter.from_notebook_node(nb)
@@ -82,16 +84,37 @@ def notebook_body_html(executed_ipynb: str | Path) -> str:
     return f'<html><head><meta charset="utf-8"><title>Report</title></head><body>{body}</body></html>'
 
 
-def render_notebook_docx(executed_ipynb: str | Path, docx_path: str | Path) -> Path:
-    """Executed notebook -> a Word document (headings, real tables, embedded figures), written atomically."""
-    html = notebook_body_html(executed_ipynb)
+DATA_URI = re.compile(r'src="data:image/(png|jpeg|gif|svg\+xml);base64,([^"]+)"')
+IMAGE_SUFFIX = {"png": ".png", "jpeg": ".jpg", "gif": ".gif", "svg+xml": ".svg"}
+
+
+def images_to_files(html: str, folder: Path) -> str:
+    """Embedded images written beside the page and linked: pandoc's HTML reader spends seconds on
+    megabytes of data URIs (2.7 s against 0.7 s for the report)."""
+    count = 0
+
+    def write(match: re.Match) -> str:
+        nonlocal count
+        count += 1
+        name = f"image{count}{IMAGE_SUFFIX[match.group(1)]}"
+        (folder / name).write_bytes(base64.b64decode(match.group(2)))
+        return f'src="{name}"'
+
+    return DATA_URI.sub(write, html)
+
+
+def render_notebook_docx(executed, docx_path: str | Path) -> Path:
+    """Executed notebook (a path, or the notebook in memory) -> a Word document (headings, real tables,
+    embedded figures), written atomically."""
+    html = notebook_body_html(executed)
     with tempfile.TemporaryDirectory() as tmp:
         ref = reference_docx(Path(tmp) / "reference.docx")
         src = Path(tmp) / "report.html"
-        src.write_text(html, encoding="utf-8")
+        src.write_text(images_to_files(html, Path(tmp)), encoding="utf-8")
         out = Path(tmp) / "report.docx"
-        # --sandbox: pandoc reads only the files named here (images are data: URIs), never the network
-        _pandoc("--sandbox", "--from=html", "--to=docx", f"--reference-doc={ref}", "-o", str(out), str(src))
+        # images are read from this folder only; the page is the notebook's own (no remote links)
+        _pandoc("--from=html", "--to=docx", f"--reference-doc={ref}", f"--resource-path={tmp}", "-o", str(out),
+                str(src))
         data = out.read_bytes()
     with atomic_path(docx_path, suffix=".docx") as tmp_out:
         tmp_out.write_bytes(data)

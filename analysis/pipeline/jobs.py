@@ -80,6 +80,7 @@ class Task:
     timeout: float | None
     progress_bar: bool = False
     font_cache: Path | None = None  # subset CJK fonts of the published pages, by their characters
+    warm_kernel: bool = True  # run in this process's kept kernel (``kernels``); False: a fresh one
 
 
 def event_years(data_dir: Path) -> list[int]:
@@ -101,27 +102,12 @@ def plan_jobs(specs: list[NotebookSpec], data_dir: Path) -> list[Job]:
 
 def execute(task: Task) -> tuple[str, float, str | None]:
     """Run and render one job: (``ok`` or ``failed``, seconds, the failure in plain words)."""
-    import papermill as pm
-
     from analysis.pipeline.render import render_notebook_html
 
     t0 = time.perf_counter()
     job = task.job
     try:
-        for attempt in range(KERNEL_START_ATTEMPTS):
-            try:
-                nb = pm.execute_notebook(
-                    str(job.spec.path), str(task.executed), parameters=task.parameters, kernel_name="python3",
-                    progress_bar=task.progress_bar, cwd=str(task.cwd),
-                    execution_timeout=task.timeout, start_timeout=120, log_output=False,
-                    # the kernel's own chatter (transport notices at start, the SIGINT jupyter_client sends
-                    # before every shutdown) is not the user's concern; cell errors come as messages
-                    extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-                )
-                break
-            except Exception as exc:  # noqa: BLE001 - only a kernel that never started is retried
-                if attempt + 1 == KERNEL_START_ATTEMPTS or not kernel_never_started(exc):
-                    raise
+        nb = _execute_notebook(task)
         # the working copy with code: the reader's own fonts draw its Chinese (subsetting costs ~1 s a page)
         render_notebook_html(nb, task.executed.with_suffix(".html"), hide_code=False, embed_font=False)
         if task.html is not None:  # a published page carries its glyphs
@@ -129,18 +115,52 @@ def execute(task: Task) -> tuple[str, float, str | None]:
             if job.spec.report:  # the Word report beside the HTML one, from the same executed notebook
                 from analysis.pipeline.docx import render_notebook_docx
 
-                render_notebook_docx(task.executed, task.html.with_suffix(".docx"))
+                render_notebook_docx(nb, task.html.with_suffix(".docx"))
     except KeyboardInterrupt:
         raise
     except BaseException as exc:  # noqa: BLE001 - every failure is reported, then the run stops
+        if task.warm_kernel:  # it may have stopped half-way through anything
+            from analysis.pipeline import kernels
+
+            kernels.discard()
         return "failed", time.perf_counter() - t0, describe_failure(job, exc, task.executed)
     return "ok", time.perf_counter() - t0, None
+
+
+def _execute_notebook(task: Task):
+    """papermill in this process's warm kernel, or in a kernel of its own; a kernel that never started is retried."""
+    import papermill as pm
+
+    job = task.job
+    common = dict(parameters=task.parameters, kernel_name="python3", progress_bar=task.progress_bar,
+                  cwd=str(task.cwd), execution_timeout=task.timeout, start_timeout=120, log_output=False)
+    for attempt in range(KERNEL_START_ATTEMPTS):
+        try:
+            if not task.warm_kernel:
+                from analysis.pipeline.kernels import KERNEL_ARGUMENTS
+
+                return pm.execute_notebook(str(job.spec.path), str(task.executed), **common,
+                                           extra_arguments=list(KERNEL_ARGUMENTS))
+            from analysis.pipeline import kernels
+
+            kernel = kernels.kernel_for(task.cwd)
+            kernel.prepare()
+            return pm.execute_notebook(str(job.spec.path), str(task.executed), **common,
+                                       engine_name=kernels.ENGINE, km=kernel.km)
+        except Exception as exc:  # noqa: BLE001 - only a kernel that never started (or reset) is retried
+            if attempt + 1 == KERNEL_START_ATTEMPTS or not kernel_never_started(exc):
+                raise
+            if task.warm_kernel:
+                from analysis.pipeline import kernels
+
+                kernels.discard()
+    raise AssertionError("unreachable")
 
 
 # Kernels started at once by parallel jobs (or test workers) can race for the same free TCP port
 # (jupyter_client picks ports before binding them); nothing ran yet, so starting again is safe.
 KERNEL_START_ATTEMPTS = 3
-KERNEL_START_FAILURES = ("before replying to kernel_info", "address already in use")
+KERNEL_START_FAILURES = ("before replying to kernel_info", "address already in use", "while being prepared")
 
 
 def kernel_never_started(exc: BaseException) -> bool:

@@ -22,7 +22,8 @@ Start = Callable[[str], "Task | None"]
 Finish = Callable[[str, str, float, "str | None"], None]
 
 # imported once in the fork server, so each worker starts with them loaded
-WORKER_PRELOAD = ["analysis.pipeline.jobs", "analysis.pipeline.render", "papermill", "nbconvert", "fontTools.subset"]
+WORKER_PRELOAD = ["analysis.pipeline.jobs", "analysis.pipeline.kernels", "analysis.pipeline.render", "papermill",
+                  "nbconvert", "fontTools.subset"]
 
 
 class LiveLine:
@@ -101,10 +102,23 @@ def run_graph(order: list[str], deps: dict[str, set[str]], start: Start, finish:
         live.clear()
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+        if workers == 1:  # the kernel kept here for this run's notebooks
+            from analysis.pipeline import kernels
+
+            kernels.discard()
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
     """Workers forked from a server that has papermill and nbconvert loaded (safe, and cheap to start)."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(WORKER_PRELOAD)
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_started)
+
+
+def _worker_started() -> None:
+    """A worker shuts down the kernel it kept when it exits (multiprocessing skips ``atexit``)."""
+    from multiprocessing.util import Finalize
+
+    from analysis.pipeline import kernels
+
+    Finalize(None, kernels.discard, exitpriority=10)

@@ -114,8 +114,13 @@ def run(
     echo: Callable[[str], None] = print,
     progress_bar: bool | None = None,
     jobs: int = 1,
+    fresh_kernels: bool = False,
 ) -> RunOutcome:
-    """Run the selected notebooks; ``jobs`` at once where the graph of reads and writes allows."""
+    """Run the selected notebooks; ``jobs`` at once where the graph of reads and writes allows.
+
+    Each worker runs its notebooks in one kept kernel, reset between them (``kernels``);
+    ``fresh_kernels`` starts a kernel for every notebook instead.
+    """
     started = datetime.now(timezone.utc)
     specs = select(discover(notebooks_dir), only)
     check_declared_parameters(specs)
@@ -176,7 +181,7 @@ def run(
             sys.stdout.flush()
         html = paths.out_dir / job.spec.html.format(year=job.year) if job.spec.html else None
         return Task(job, executed, passed, notebooks_dir, html, params.get("cell_timeout_s"), progress_bar,
-                    font_cache=paths.processed / "fonts")
+                    font_cache=paths.processed / "fonts", warm_kernel=not fresh_kernels)
 
     def finish(label: str, status: str, seconds: float, error: str | None) -> None:
         job = by_label[label]

@@ -1,6 +1,6 @@
-"""End to end on a copy of the default data: a full run (notebooks in parallel), a no-op rerun,
-identical bytes from a sequential forced rerun, and a new year of events that reruns exactly
-what reads it (issue 6).
+"""End to end on a copy of the default data: a full run (notebooks in parallel, in kept kernels),
+a no-op rerun, identical bytes and notebook outputs from a sequential forced rerun with a fresh
+kernel per notebook, and a new year of events that reruns exactly what reads it (issue 6).
 
 One full run (module fixture) is left as it is; every test that runs again works on its own
 copy of it, so each test stands alone. How long a no-op run takes is measured in bench/, not here.
@@ -9,6 +9,7 @@ copy of it, so each test stands alone. How long a no-op run takes is measured in
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -44,6 +45,18 @@ def snapshot_bytes(out: Path) -> dict[str, bytes]:
     figures = sorted((out / "results/figures").glob("*.png")) + sorted((out / "results/figures").glob("*.svg"))
     assert figures, "the run saved no figure"
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in files + figures if p.name != "what_changed.csv"}
+
+
+def executed_outputs(out: Path) -> dict[str, list]:
+    """Every executed notebook's cell counters and outputs (not the report's: it states the run's times),
+    less what differs between any two runs (object addresses; pandas Styler's random table ids)."""
+    views = {}
+    for path in sorted((out / "reports/executed").glob("*.ipynb")):
+        if not path.name.startswith("90_"):
+            cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+            text = json.dumps([[c.get("execution_count"), c.get("outputs")] for c in cells if c["cell_type"] == "code"])
+            views[path.name] = re.sub(r"T_[0-9a-f]{5}", "T_", re.sub(r" at 0x[0-9a-f]+", " at 0x", text))
+    return views
 
 
 NEW_YEAR = """event_id,date,date_end,origin,destination,kind,leader_rank,topics,delegates,amount_cny,count,relationship_id,source,note
@@ -100,13 +113,15 @@ def test_no_op_rerun_skips_every_notebook_including_the_report(rerun_copy):
 
 
 def test_forced_sequential_rerun_writes_the_bytes_of_the_parallel_run_and_compares_with_it(full_run, rerun_copy):
+    """Parallel in kept kernels, then one by one each in a fresh kernel: same tables, figures and outputs."""
     raw, out = rerun_copy
-    before = snapshot_bytes(out)
-    assert before
-    forced = run_cli("--data-dir", str(raw), "--out", str(out), "--force", "--jobs", "1")
+    before, outputs_before = snapshot_bytes(out), executed_outputs(out)
+    assert before and len(outputs_before) > 10
+    forced = run_cli("--data-dir", str(raw), "--out", str(out), "--force", "--jobs", "1", "--fresh-kernels")
     assert forced.returncode == 0, forced.stdout + forced.stderr
     assert set(statuses(out).values()) == {"ok"}
     assert snapshot_bytes(out) == before, "one by one or in parallel, same inputs must give identical bytes"
+    assert executed_outputs(out) == outputs_before, "a kept kernel must show what a fresh one shows"
     kept = sorted((out / "results/history").glob("*.json"))
     assert [p.read_bytes() for p in kept] == [(full_run[1] / "results/numbers.json").read_bytes()]
     assert manifest(out)["history"]["previous"] == kept[-1].name

@@ -12,7 +12,7 @@ from analysis.pipeline.notebooks import NotebookSpec
 
 def _task(tmp_path: Path) -> jobs.Task:
     spec = NotebookSpec(path=tmp_path / "10_x.ipynb", parameters={})
-    return jobs.Task(jobs.Job(spec), tmp_path / "executed.ipynb", {}, tmp_path, None, None)
+    return jobs.Task(jobs.Job(spec), tmp_path / "executed.ipynb", {}, tmp_path, None, None, warm_kernel=False)
 
 
 def _failing(message: str, calls: list):
