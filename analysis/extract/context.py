@@ -24,10 +24,11 @@ HEADING_MAX = 60
 # A sentence that refers to the event just told (会上，两地签署…; 期间; 会晤结束后) takes its date;
 # the word says which kind it points to.
 REFERS_TO = [
-    (re.compile(r"(?:座谈会|联席会议|会议|会晤|会谈|会)(?:上|中|期间|结束后|后)$"), ("meeting", "visit")),
-    (re.compile(r"(?:推介会|展销会|招商会|活动)(?:上|期间|现场|中)$"), ("promotion",)),
+    (re.compile(r"(?:推介会|展销会|招商会|活动)(?:上|期间|现场|中)$"), ("promotion",)),  # before 会上: 推介会上 is the promotion's
+    (re.compile(r"(?:座谈会|联席会议|会议|会晤|会谈|会见|会)(?:上|中|期间|结束后|后)$"), ("meeting", "visit")),
     (re.compile(r"(?:签约仪式|仪式)(?:上|后)$"), ("agreement", "meeting", "promotion", "visit")),
-    (re.compile(r"(?:期间|其间|此行|^现场.*)$"), ("visit", "meeting", "promotion", "agreement")),
+    (re.compile(r"(?:期间|其间|此行)$"), ("visit", "meeting", "promotion", "agreement")),
+    (re.compile(r"^现场.*$"), ("meeting", "promotion", "agreement", "visit")),  # the scene of the meeting just told
 ]
 FIRST_CLAUSE = re.compile(r"^[^，,。；]{0,30}(?=[，,])|^现场")
 # 这是…第三期培训班 / 本期培训班 / 此次推介会: the event already told, named again.
@@ -38,6 +39,9 @@ CUMULATIVE = re.compile(r"累计|先后[^，,]{0,6}?[0-9一二三四五六七八
                         r"|共(?:互派|选派|派出|培训|举办|签署|签订)")
 # …but a year's total (今年以来累计选派12名) or a total to a date (截至2023年底累计) is dated.
 DATED_TOTAL = re.compile(r"今年以来|本年以来|年内|全年|截至|截止")
+# A total since a start (据统计，2016年以来…累计投入…，选派…): every item of the sentence is part of it.
+PERIOD_TOTAL = re.compile(r"累计")
+PERIOD_START = re.compile(r"以来|据统计")
 # A delegation word with no place heading it (代表团一行先后来到…, 代表团还赴…): the
 # delegation already told, at another stop of the same trip.
 CONTINUED = re.compile(r"^(?:[^，,]{0,4}?)(?:代表团|考察团|一行)(?:一行)?(?:还|又|先后|随后|分别|再)?")
@@ -45,7 +49,7 @@ LEADS = re.compile(r"率|一行|带队|带领")
 # The heading of a year's review in a report (一、2021年工作回顾): its year dates the section's items.
 REVIEW_HEADING = re.compile(r"\s*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)\s*\d{4}年[^，。\n]{0,12}?(?:工作|回顾|总结|情况|成效)")
 # A leader's title and name (州长金成浩, 副市长杨红梅): the name followed by what a leader does.
-NAMED = re.compile(rf"({lx.TITLE.pattern})([\u4e00-\u9fff·]{{2,8}}?)(?=率|一行|出席|表示|说|指出|强调|在|等|，|、|和|与|会见|陪同|致辞|带队|主持|代表|讲话)")
+NAMED = re.compile(rf"({lx.TITLE.pattern})([\u4e00-\u9fff·]{{2,8}}?)(?=率|一行|出席|表示|说|指出|强调|在|等|，|、|和|与|会见|陪同|致辞|带队|主持|代表|讲话|作)")
 
 
 def home_place(text: str, places) -> str | None:
@@ -114,12 +118,14 @@ def told_before(doc, sentence: str, kind: str, cue: int, date, pairs, places) ->
     left, right = clause_bounds(sentence, cue)
     if CUMULATIVE.search(sentence, max(0, left - 8), right) and not DATED_TOTAL.search(sentence) or RESTATED.search(sentence):
         return True
+    if PERIOD_TOTAL.search(sentence) and PERIOD_START.search(sentence) and not DATED_TOTAL.search(sentence):
+        return True
     if kind in ("visit", "project") and (m := CONTINUED.search(sentence)) and not any(pos < m.end() for pos, _ in places):
         return True
     if kind == "agreement" and date is not None and doc.published is not None and lx.ESTABLISH.search(sentence) \
             and int(date.date[:4]) < doc.published.year - BACKGROUND_YEARS:
         return True
-    if kind == "meeting" and lx.MULTILATERAL.search(sentence, max(0, left), cue + 4):
+    if kind in ("meeting", "promotion") and lx.MULTILATERAL.search(sentence, max(0, left), cue + 4):
         return True
     return all(doc.siblings(a.city_id, b.city_id) for a, b in pairs)
 

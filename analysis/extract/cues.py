@@ -30,7 +30,8 @@ def sentence_cues(sentence: str) -> dict[str, list[tuple[int, int]]]:
     if "visit" not in found and (m := lx.LED_MOVE.search(sentence) or lx.RECEIVED.search(sentence) or lx.INVITED.search(sentence)):
         found["visit"] = [m.span()]
     # an agreement needs something signed; 签约项目 / 项目签约 is a project
-    if "agreement" in found and not (lx.SIGN_VERB.search(sentence) and lx.AGREEMENT_OBJECT.search(sentence)
+    objects = [m for m in lx.AGREEMENT_OBJECT.finditer(sentence) if not any(c.start() <= m.start() < c.end() for c in lx.COMMERCIAL.finditer(sentence))]
+    if "agreement" in found and not (lx.SIGN_VERB.search(sentence) and objects
                                      or lx.JOINT_ISSUE.search(sentence) or lx.SIGNING_CEREMONY.search(sentence)):
         del found["agreement"]
     if "agreement" in found:  # 两地中学结为姐妹学校: schools paired, not the cities
@@ -39,6 +40,11 @@ def sentence_cues(sentence: str) -> dict[str, list[tuple[int, int]]]:
             del found["agreement"]
     if "project" in found and not (lx.PROJECT_VERB.search(sentence) or "签约项目" in sentence):
         del found["project"]
+    if "project" in found:  # 实施帮扶项目312个: a count, not a project
+        counts = [m.span() for m in lx.PROJECT_COUNT.finditer(sentence)]
+        found["project"] = [s for s in found["project"] if not any(a <= s[0] < b for a, b in counts)]
+        if not found["project"]:
+            del found["project"]
     if "training" in found and "cadre_exchange" in found and "挂职" not in sentence and "选派" not in sentence:
         del found["cadre_exchange"]
     if "visit" in found:
@@ -60,6 +66,10 @@ def sentence_cues(sentence: str) -> dict[str, list[tuple[int, int]]]:
                 continue  # 慰问…挂职干部: the cadres are whom the visitors called on
             if kind in ("meeting", "promotion") and lx.TIME_OF.match(sentence, b):
                 continue  # 峰会期间举办…, 推介会前一天: the time of another event
+            if kind == "meeting" and sentence.startswith("精神", b):
+                continue  # 贯彻落实…联席会议精神: a policy followed, not a meeting
+            if kind == "promotion" and sentence[a:b] == "推介" and (visits or len(found[kind]) > 1):
+                continue  # 出席…，推介大连…; 推介会…推介了…: the verb inside an event already told
             keep.append((a, b))
         if keep:
             found[kind] = keep
@@ -97,4 +107,12 @@ def not_happened(sentence: str, cue_pos: int) -> bool:
     left, right = clause_bounds(sentence, cue_pos)
     if any(m.start() <= cue_pos < m.end() for m in lx.GENERIC.finditer(sentence)):
         return True
-    return bool(lx.NOT_HAPPENED.search(sentence, max(0, left - 12), right))
+    if any(not _in_title(sentence, m.start()) for m in lx.NOT_HAPPENED.finditer(sentence, max(0, left - 12), right)):
+        return True  # 《…重点工作计划》 names a document
+    plans = [m for m in lx.PLAN_LEAD.finditer(sentence, 0, cue_pos) if not _in_title(sentence, m.start())]
+    return bool(plans) and not lx.DONE_SINCE.search(sentence, plans[-1].end(), cue_pos)
+
+
+def _in_title(sentence: str, pos: int) -> bool:
+    """Whether a position is inside a document's title (《…工作计划》)."""
+    return sentence.rfind("《", 0, pos) > sentence.rfind("》", 0, pos)

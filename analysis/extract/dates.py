@@ -196,6 +196,7 @@ def find_dates(text: str, published: dt.date | None) -> list[DateMention]:
     context: dt.date | None = None  # the last date named (同年, 次年)
     context_precision = "year"
     day_context: dt.date | None = None  # the last date to the month or day, or a year heading (3月18日)
+    last_day: dt.date | None = None  # the last day named (次日 after a year in a quote still counts from it)
     heading_until = -1  # a year heading holds to the end of its paragraph
     section: int | None = None
     titles = [(m.start(), m.end()) for m in re.finditer(r"《[^《》\n]{0,80}》", text)]
@@ -210,7 +211,9 @@ def find_dates(text: str, published: dt.date | None) -> list[DateMention]:
             day_context, heading_until = None, -1
         since = expr.endswith(("年来", "以来")) or expr in SO_FAR
         anchor_year = section or (published.year if published else None)
-        if expr in RELATIVE_DAY:
+        if expr in RELATIVE_DAY and context_precision != "day" and last_day is not None:
+            read, warning = (_fmt(last_day + dt.timedelta(days=RELATIVE_DAY[expr]), "day"), None, "day"), None
+        elif expr in RELATIVE_DAY:
             if context is None or context_precision != "day":
                 read, warning = (None, f"'{expr}' needs a day named before it") if context is None else ((_fmt(context, context_precision), None, context_precision), None)
             else:
@@ -235,6 +238,7 @@ def find_dates(text: str, published: dt.date | None) -> list[DateMention]:
         if not since:
             parts = [int(p) for p in date.split("-")] + [1, 1]
             context, context_precision = dt.date(parts[0], parts[1], parts[2]), precision
+            last_day = context if precision == "day" else last_day
             if (year := _section_year(text, m.start(), published)) is not None and precision == "year":
                 section = year
             if precision != "year":

@@ -16,7 +16,8 @@ two (``dated_by="visit"``). A document's one statement that all delegations were
 rank (均由党政“一把手”带队) ranks its unranked delegations. Whole documents (``context``): titles
 and headings give no events; a date is carried only within its paragraph; 会上/期间 take the
 date of the event they point back to; a paragraph's lead takes the date of the sentence it
-sums up; a report's items take the year of their section heading (一、2021年工作回顾).
+sums up; a report's items take the year of their section heading (一、2021年工作回顾). After the
+sentences, ``merging`` carries leaders' ranks and merges one occasion told several times.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from dataclasses import dataclass, field
 
 from analysis.extract import context as cx
 from analysis.extract import lexicon as lx
+from analysis.extract import merging as mg
 from analysis.extract.cues import clause_bounds, not_happened, sentence_cues
 from analysis.extract.dates import SO_FAR, DateMention, find_dates, pairing_dates
 from analysis.extract.places import Place, PlaceIndex, find_places
@@ -35,13 +37,13 @@ from analysis.extract.roles import (
     DocumentPlaces,
     example_lists,
     leader_rank,
+    oriented,
     origin_destination_pairs,
     sentence_places,
 )
 
 SENTENCE_END = re.compile(r"[。！？!?；;\n]+")
 EARLIEST_YEAR = 1950  # dates before it are history, not exchanges
-OWN_TITLE = re.compile(rf"[市省区县州]?(?:委|人民政府|政府)?({lx.TITLE.pattern})")  # 六盘水市委书记
 CARRY_SENTENCES = 2  # a sentence without a date takes one from this many sentences back (期间，双方…)
 
 
@@ -154,8 +156,12 @@ def _date_for(doc: _Doc, start: int, end: int, cue_abs: int, sentence_no: int,
         shared = [sum(any(doc.related(x, y) for y in named) for x in (c.origin, c.destination)) for c in told]
         best = max(((n, -kinds.index(c.kind), -i) for i, (n, c) in enumerate(zip(shared, told))), default=None)
         referred = told[-best[2]] if best else None  # the most places in common, the kind named first, the latest
-    if not before and referred is not None and all(re.search(r"[，,]", doc.text[cue_abs:d.start]) for d in inside):
+    if not before and referred is not None and all(re.search(r"[，,]", doc.text[cue_abs:d.start]) or d.precision == "year" for d in inside):
+        # 会上，两地签订了2024年协作协议: the year after the cue names what was signed
         return DateMention(referred.start, referred.start, "", referred.date, None, referred.precision), "context"
+    joined = [c for c in found or [] if c.sentence_no == sentence_no - 1]
+    if not inside and joined and doc.sentence_start > 0 and doc.text[doc.sentence_start - 1] in "；;":  # …协议；甲区与乙区签订…
+        return DateMention(joined[-1].start, joined[-1].start, "", joined[-1].date, joined[-1].date_end, joined[-1].precision), "context"
     if not before and carry and all(re.search(r"[，,]", doc.text[cue_abs:d.start]) for d in inside):
         return doc.last_date, "context"  # every date of the sentence belongs to a later clause
     before = before or [d for d in inside if not d.since] or inside
@@ -197,15 +203,17 @@ def _segments(spans: list[tuple[int, int]], sentence: str) -> list[tuple[int, in
     return out
 
 
-def _restated(doc: _Doc, candidates: list[Candidate], kind: str, origin: str, dest: str, date: str, word: str, sentence_no: int) -> bool:
-    """An event already found, told again: with a coarser date (2023 after 2023-03-18), or
-    with the same date and cue word a sentence or two later (推介会…出席推介会)."""
+def _restated(doc: _Doc, candidates: list[Candidate], kind: str, origin: str, dest: str, date: str, word: str, sentence_no: int,
+              year_total: bool = False) -> bool:
+    """An event already found, told again: with a coarser date (2023 after 2023-03-18, but not
+    a year's total: 全年还选派…62名), or with the same date and cue word a sentence or two later
+    (推介会…出席推介会)."""
     for c in candidates:
         same = doc.related(c.origin, origin) and doc.related(c.destination, dest)
         if kind not in DIRECTED:
             same = same or doc.related(c.origin, dest) and doc.related(c.destination, origin)
         if c.kind == kind and same:
-            if c.date.startswith(date) and len(c.date) > len(date):
+            if c.date.startswith(date) and len(c.date) > len(date) and not year_total:
                 return True
             if c.date_end and len(date) == 10 and c.date <= date <= c.date_end:
                 return True  # a day inside a visit already found (3月17日至18日 … 3月18日)
@@ -287,7 +295,8 @@ def _candidates_of(doc: _Doc, kind: str, spans: list[tuple[int, int]], start: in
         if not pairs and cue == first and doc.last_pair and both_sides:
             named = [p for _, p in places]  # 期间，双方签署…: the pair of the sentence before
             if any(doc.related(p.city_id, c) for p in named for c in doc.last_pair) or not named and lx.REFERS_BACK.search(sentence):
-                pairs, whole = [tuple(Place(0, 0, "", c, (), None) for c in doc.last_pair)], True  # type: ignore[misc]
+                pair = oriented(doc, sentence, places, doc.last_pair) if kind in DIRECTED else doc.last_pair
+                pairs, whole = [tuple(Place(0, 0, "", c, (), None) for c in pair)], True  # type: ignore[misc]
         if not pairs:
             continue
         date, dated_by = _date_for(doc, start, end, start + cue, sentence_no, out) if whole else _date_for(doc, start + lo, start + hi, start + cue, sentence_no, out)
@@ -307,7 +316,7 @@ def _candidates_of(doc: _Doc, kind: str, spans: list[tuple[int, int]], start: in
                 if date is None:
                     continue
             for o, d in [(origin, dest), (dest, origin)] if mutual else [(origin, dest)]:
-                if _restated(doc, out, kind, o.city_id, d.city_id, date.date, word, sentence_no):
+                if _restated(doc, out, kind, o.city_id, d.city_id, date.date, word, sentence_no, kind == "cadre_exchange" and date.text == "全年"):
                     continue
                 cand = _candidate(doc, kind, sentence, places, o, d, date, dated_by, start, end, word, sentence_no, cue)
                 if cand.leader_rank == "none" and kind in ("agreement", "meeting"):
@@ -335,28 +344,6 @@ def _candidate(doc: _Doc, kind: str, sentence: str, places, o: Place, d: Place, 
         alternatives={r: p.alternatives for r, p in (("origin", o), ("destination", d)) if p.alternatives},
         relationship_kind=rel, dated_by=dated_by, cue=word, sentence_no=sentence_no,
     )
-
-
-def _delegation_leaders(doc: _Doc, candidates: list[Candidate], spans: list[tuple[int, int]]) -> None:
-    """A delegation named without its leader (遵义市党政代表团赴…) whose leader a following
-    sentence names with the origin's title (遵义市委书记在座谈时…): that rank, for the visit
-    and for what was signed or held during it."""
-    said = lx.DELEGATIONS_LED.search(doc.text)  # 各代表团均由党政“一把手”带队: said once for all
-    for c in candidates:
-        if c.kind != "visit" or c.leader_rank != "none" or not lx.DELEGATION.search(doc.text, c.start, c.end):
-            continue
-        if said and lx.DELEGATION_NOUN.search(doc.text, c.start, c.end):
-            c.leader_rank = lx.TITLE_RANKS[said.group(1)]
-        hi = spans[min(c.sentence_no + CARRY_SENTENCES, len(spans) - 1)][1]
-        for p in doc.places:
-            if c.end <= p.start < hi and p.city_id == c.origin and (m := OWN_TITLE.match(doc.text, p.end)):
-                rank = lx.TITLE_RANKS[m.group(1)]
-                if lx.RANK_ORDER[rank] > lx.RANK_ORDER[c.leader_rank]:
-                    c.leader_rank = rank
-        for other in candidates:
-            if other.kind in ("agreement", "meeting") and other.leader_rank == "none" and other.date == c.date \
-                    and {other.origin, other.destination} == {c.origin, c.destination}:
-                other.leader_rank = c.leader_rank
 
 
 def analyse(text: str, index: PlaceIndex, published: dt.date | None) -> Analysis:
@@ -392,5 +379,10 @@ def analyse(text: str, index: PlaceIndex, published: dt.date | None) -> Analysis
         dated = [d for d in dated if not d.since] or [d for d in dated if d.text not in SO_FAR]  # 目前 dates no later sentence
         if dated:
             doc.last_date, doc.last_date_sentence = dated[-1], sentence_no
-    _delegation_leaders(doc, candidates, sentence_spans)
+    mg.delegation_leaders(doc, candidates, sentence_spans)
+    mg.named_leaders(doc, candidates)
+    mg.addressed(doc, candidates, sentence_spans)
+    mg.trainees_not_leaders(doc, candidates, sentence_spans)
+    candidates = mg.merge_duplicates(doc, candidates)
+    mg.during_visit(doc, candidates)
     return Analysis(text, doc.places, doc.dates, sorted(cues_out), candidates, warnings)

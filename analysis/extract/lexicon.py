@@ -31,7 +31,7 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
     ),
     "cadre_exchange": alternation(
         "挂职 选派 互派 跟班学习 援派 派驻 干部交流 交流干部 挂职锻炼 支教 支医 柔性引才 "
-        "专业技术人才 专技人才 选派干部 结对帮扶干部"
+        "专业技术人才 专技人才 选派干部 结对帮扶干部 援藏干部 援疆干部 援青干部 跟岗学习 跟岗锻炼"
     ),
     "training": alternation("培训班 培训 研修班 专题班 轮训 研修"),
     "promotion": alternation(
@@ -43,17 +43,25 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
         "工作会商 会商 会晤 视频会晤 峰会 论坛 洽谈会 对接会议 联谊会 工作例会 联络会议 磋商会 举行座谈 进行座谈 开展座谈"
     ),
 }
+# 并与乙市党政负责同志座谈: talks with the hosts during a visit are a meeting too.
+KIND_CUES["meeting"] = re.compile(KIND_CUES["meeting"].pattern + r"|(?<=[与同])[^，。,;；与同]{1,16}?座谈(?![会时中])")
 # Words inside a cue that make it part of another kind (签约项目 is a project, not an agreement).
 AGREEMENT_OBJECT = alternation("协议 备忘录 协议书 合作书 意向书 协定 友好城市 友城 关系 合同")
+COMMERCIAL = re.compile(r"(?:采购|购销|销售|供货|订单|贸易)合同")  # companies' contracts, not the places' agreement
 SIGN_VERB = alternation("签署 签订 签约 缔结 结为 结成 续签 互签 建立 确立 正式建立")
-PROJECT_VERB = alternation("签约 落地 开工 投产 建成 援建 实施 共建 建设 引进 落户 竣工 启动 新建 修建 兴建 合建 打造")
+PROJECT_VERB = alternation("签约 落地 开工 投产 建成 援建 实施 共建 建设 引进 落户 竣工 启动 新建 修建 兴建 合建 打造 开园 揭牌 投用")
 
 # Plans, intentions, conditions and negations: the clause reports no exchange that happened.
 NOT_HAPPENED = alternation(
     "计划 拟于 拟 将于 将赴 将到 将前往 将在 将组织 将举办 将签署 将与 将率 准备 预计 力争 争取 下一步 "
     "有望 打算 即将 筹备 今后 未来 尚未 未能 没有 如果 若 倡议 希望 期待 建议 应当 要求 鼓励 将继续 "
-    "将进一步 谋划 研究部署 设想"
+    "将进一步 谋划 研究部署 设想 推迟 延期 取消 原定"
 )
+# A plan or wish that governs the rest of its sentence (下一步…，同期在甲市举办…; 甲市愿与乙市…):
+# a cue after it reports nothing done, unless something done (了, 已, 此前) comes between.
+PLAN_LEAD = re.compile(r"下一步|计划|拟|将于|力争|预计|双方商定|商定|明年|届时|(?<![意心志])愿(?:与|同|意|在|为|继续|进一步)|希望"
+                       r"|将(?=[^，。,;；]{0,4}(?:选派|组织|举办|召开|签署|赴|开展|推动|推进|启动|建设|邀请))")
+DONE_SINCE = re.compile(r"了|已|此前|曾")
 # A kind of exchange named as a general means, not one that happened (通过互访、互派等方式).
 # 通过干部交流、人才培训，推动…: the means of a stated aim, in a clause of its own.
 GENERIC = re.compile(r"(?:通过|以|采取|依托)[^。;；]{0,40}?等(?:方式|形式|渠道|途径|举措)|随着[^，。,;；]{0,30}|自[^。;；，,]{0,30}?以来"
@@ -81,7 +89,7 @@ LED_MOVE = re.compile(r"(?:率|带|领|代表团|考察团|考察组|专家组|�
 INVITED = re.compile(r"(?:邀请|应邀)[^，。,;；]{0,24}?(?:出席|参加|访问|来)")
 INVITEE = re.compile(r"邀请")
 # A forum or meeting of many (国际友城合作论坛, 中央…座谈会): no named partner.
-MULTILATERAL = re.compile(r"(?:国际|中央|全国|国务院)[^，。,;；]{0,16}?(?:论坛|峰会|座谈会|大会|会议)")
+MULTILATERAL = re.compile(r"(?:国际|中央|全国|国务院|国集团|东北亚|亚太|等国)[^，。,;；]{0,16}?(?:论坛|峰会|座谈会|大会|会议|博览会|交易会|展览会)")
 RECEIVED = re.compile(r"(?:会见|接待|迎接)[^。;；]{0,24}?(?:一行|代表团|考察团)")
 # Calling on seconded cadres (看望慰问…挂职干部) is a visit by their home side, not a secondment.
 CARE_FOR = alternation("看望 慰问 看望慰问 关心 关爱 走访")
@@ -90,7 +98,10 @@ TIME_OF = re.compile(r"期间|前一天|前一日|次日|前夕|结束后|之前
 # The hosts accompanying the visitors (市长…陪同考察): the visit already told, not another.
 ACCOMPANY = re.compile(r"陪同$|陪同下?[^，。,;；]{0,4}$")
 ATTRIBUTIVE = re.compile(r"^[^，。,;；]{0,2}的")  # 挂职的干部: a cue describing someone, not an act
-STATISTICS = re.compile(r"同比|%|％|百分点|比上年|增长\d|吸纳就业|(?:有|达|共|累计)\d+余?(?:次|批)")
+STATISTICS = re.compile(r"同比|%|％|百分点|比上年|增长\d|吸纳就业|(?:有|达|共|累计)\d+余?(?:次|批)"
+                        r"|已与[^，。,;；]{0,12}?\d+个")  # 已与26个国际城市缔结…: a count of partners
+# A count of projects carried out next to funds (实施帮扶项目312个): a statistic, not a project begun.
+PROJECT_COUNT = re.compile(r"实施[^，。,;；]{0,8}?项目\s*\d+\s*(?:个|项)")
 COORDINATION = re.compile(r"(?:与|和|同|及|、)")
 LIST_SEPARATOR = re.compile(r"^(?:、|和|及|与|以及|,|，)$")
 HOME = re.compile(r"(?:我|本)(?:省|市|区|县|州)")
@@ -101,7 +112,7 @@ MUTUAL = alternation("互派 互访 互相 相互")
 BOTH_SIDES = alternation("两地 两市 两省 两区 两县 两家 双方 两个新区 两新区")
 # A sentence naming no place tells of the pair before only when it points back to them (期间，双方…);
 # a forum "with 22 delegations" that names no one is no bilateral event.
-REFERS_BACK = re.compile(BOTH_SIDES.pattern + "|期间|其间|会上|会后|此行|活动中|座谈中")
+REFERS_BACK = re.compile(BOTH_SIDES.pattern + "|期间|其间|会上|会后|此行|活动中|座谈中|^现场")
 # Examples named in a list closed by 等 (甲市(2006年缔结)、乙区(2011年缔结)等): names, not two parties to
 # one act; each item may carry a bracketed note. Institutions paired (结为姐妹学校) are not cities paired.
 NOTE = r"(?:[(（][^()（）]{0,30}[)）])?"
@@ -109,7 +120,7 @@ EXAMPLE_GAP = re.compile(rf"^{NOTE}(?:、|和|及|以及)[^、，,。;；()（�
 EXAMPLE_END = re.compile(rf"{NOTE}等")
 INSTITUTION_PAIRING = re.compile(r"(?:姐妹|友好)(?:学校|中学|小学|大学|院校|医院|企业|商会|班级)|校际")
 # A cue inside brackets annotates a name in a list (泉州市(2012年缔结友好关系)): background.
-BRACKETED = re.compile(r"[(（][^()（）]{0,40}$")
+BRACKETED = re.compile(r"[(（【][^()（）【】]{0,40}$")  # 【高层互访】: a yearbook's section label too
 # Several parties acting together (成都、重庆、西安三市共同签署): one agreement per pair.
 COLLECTIVE = re.compile(r"(?:[三四五六七八九十]|\d)(?:市|省|地|方|区|县|省市|城|座城市|个城市)(?:之间)?(?:共同|互相|相互|联合|一起|分别)?")
 # Short names of city groups, each standing for its members (province or city ids).
@@ -123,7 +134,7 @@ REGION_GROUPS = {
 # Titles -> leader rank. Deputies before their principals: the longest match wins.
 TITLE_RANKS: dict[str, str] = {
     **dict.fromkeys(
-        ["书记", "市长", "省长", "区长", "县长", "州长", "盟长", "旗长", "自治区主席", "主要领导", "主要负责同志", "主要负责人", "一把手", "党政主要领导", "党工委书记", "管委会主任"],
+        ["书记", "市长", "省长", "行署专员", "专员", "区长", "县长", "州长", "盟长", "旗长", "自治区主席", "主要领导", "主要负责同志", "主要负责人", "一把手", "党政主要领导", "党工委书记", "管委会主任"],
         "top",
     ),
     **dict.fromkeys(

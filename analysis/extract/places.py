@@ -21,7 +21,8 @@ from analysis.data.names import is_chinese, short_name
 
 # Short forms that are ordinary words far more often than places (和平 in 和平发展).
 COMMON_WORDS = frozenset(
-    ["和平", "新华", "城关", "中山", "开发", "新区", "城区", "东区", "西区", "南区", "北区", "郊区", "矿区", "市中", "长安", "友好", "团结", "胜利", "红旗", "解放", "人民", "建设", "民主", "振兴", "发展", "合作", "交流", "东方", "前进", "新城", "高新", "经开", "普通", "中心", "江南", "江北", "河东", "河西", "城中", "城东", "城西", "城南", "城北", "安全", "永久", "白云", "青山", "大安", "平安", "东山", "西山", "南山", "北山", "大兴", "大通", "通道", "同心", "共和", "正安", "安定", "东至", "双城"]
+    ["和平", "新华", "城关", "中山", "开发", "新区", "城区", "东区", "西区", "南区", "北区", "郊区", "矿区", "市中", "长安", "友好", "团结", "胜利", "红旗", "解放", "人民", "建设", "民主", "振兴", "发展", "合作", "交流", "东方", "前进", "新城", "高新", "经开", "普通", "中心", "江南", "江北", "河东", "河西", "城中", "城东", "城西", "城南", "城北", "安全", "永久", "白云", "青山", "大安", "平安", "东山", "西山", "南山", "北山", "大兴", "大通", "通道", "同心", "共和", "正安", "安定", "东至", "双城",
+     "资源", "安居", "港口", "全州", "新安"]  # 旅游资源, 安居工程, 港口物流, 全州16个县, 重新安排
 )
 FOREIGN_TWO_CHAR_MIN_POPULATION = 150_000
 FOREIGN_SUFFIX_CHARS = frozenset("市州都县府")
@@ -51,8 +52,10 @@ FOREIGN_ALIASES = {
     "清迈": "TH-1153671", "河内": "VN-1581130", "加德满都": "NP-1283240", "科伦坡": "LK-1248991",
     "开普敦": "ZA-3369157", "利马": "PE-3936456", "横滨": "JP-1848354",
 }
+# A unit's last character and the next one read as a word (杭州市民和…: 市民, not 民和县).
+WORD_ACROSS = frozenset(["市民", "市场", "市区", "县城", "县域", "区域", "州民"])
 # After a short name (no 市/县/区), these make it the name of something smaller.
-SMALLER_PLACE = re.compile(r"村|镇|乡|街道|社区|路|街|大道|大学|学院|公司|集团|银行|广场|站|港|湾|江|河|湖|山|寺")
+SMALLER_PLACE = re.compile(r"村|镇|乡(?![村镇土亲])|街道|社区|路|街|大道|大学|学院|公司|集团|银行|广场|站|港|湾|江|河|湖|山|寺")
 # A two-character short form that is also an ordinary word (资源 of 资源县, 天府 of 天府新区) is
 # not a place inside a longer word of the vocabulary (人力资源, 自然资源, 天府之国): jionlp's
 # word dictionary says which short forms are ordinary words (a gloss naming a place keeps a
@@ -308,6 +311,8 @@ def find_places(text: str, index: PlaceIndex | None = None) -> list[Place]:
             (out and out[-1].is_country and out[-1].end == start) or text[end:end + 1] in FOREIGN_SUFFIX_CHARS or set(ids) & context
         ):
             continue  # 流山 in 交流山区: a two-character foreign name needs its country or a suffix
+        if out and out[-1].end == start and text[start - 1:start + 1] in WORD_ACROSS and name not in index.full_names:
+            continue  # 杭州市民和: 市民 is a word, 民和 no place
         if name not in index.full_names and SMALLER_PLACE.match(text, end):
             continue  # 双城村, 中山路: a village, street or body named after the place
         if name not in index.full_names and _inside_word(index, text, start, end):

@@ -12,6 +12,9 @@ from analysis.extract.places import Place, PlaceIndex
 
 DIRECTED = ("visit", "cadre_exchange", "training", "promotion")
 CLAUSE_BREAK = re.compile(r"[，,：:]")
+TAKES_IN = re.compile(r"接收|接纳|接受")
+# What may stand between a place and 培训班 in a class's name (党政干部、专业技术人员): no verb, no clause break.
+CLASS_NAME = re.compile(r"[^，,。；;：:在于赴到举开来为参]{0,16}")
 
 
 class DocumentPlaces:
@@ -85,12 +88,20 @@ def _pair(doc: DocumentPlaces, sentence: str, places: list[tuple[int, Place]], c
     right = min(rights) if rights else len(sentence)
     # a movement word in the cue's own clause first (…来巴中参加…，巴中在虹口区举办推介会)
     for m in sorted([*lx.MOVE.finditer(sentence), *lx.AT.finditer(sentence)], key=lambda m: (not left <= m.start() < right, m.start())):
+        if kind not in DIRECTED and m.start() >= right:
+            break  # …援建的医院竣工，结束了患者需赴乌鲁木齐就医的历史: a later clause's movement
         named = [p for pos, p in places if m.end() <= pos <= m.end() + 4]  # any mention, not only the first
         after = [x for p in named[:1] for x in distinct if doc.related(x[1].city_id, p.city_id)][:1]
         if after:
             dest = after[0]
             break
     if kind == "training":
+        named = [p for pos, p in places if pos < cue_pos and CLASS_NAME.fullmatch(sentence, pos + len(p.text), cue_pos)]
+        heads = [x for p in named[-1:] for x in distinct if doc.related(x[1].city_id, p.city_id)][:1]
+        if heads:  # 在本区举办红河州乡村振兴带头人培训班: the class is named after its trainees' place
+            others = [x for x in distinct if x[1] is not heads[0][1]]
+            venue = dest if dest is not None and dest[1] is not heads[0][1] else (others[0] if others else None)
+            return (named[-1], venue[1]) if venue else None
         benef = [(pos, p) for pos, p in distinct for m in lx.BENEFICIARY.finditer(sentence) if pos == m.end()]
         if benef and dest is None:  # 金华为巴中培训干部: trainees of 巴中, trained in 金华
             others = [x for x in distinct if x[1] is not benef[0][1]]
@@ -99,6 +110,11 @@ def _pair(doc: DocumentPlaces, sentence: str, places: list[tuple[int, Place]], c
     invited = [(pos, p) for pos, p in distinct for m in lx.INVITEE.finditer(sentence) if m.end() <= pos <= m.end() + 2]
     if invited:  # 邀请维罗纳市长出席…: the invited came
         origin = invited[0]
+    taken_in = [(pos, p) for pos, p in distinct for m in TAKES_IN.finditer(sentence) if m.end() <= pos <= m.end() + 2]
+    if taken_in and kind in ("cadre_exchange", "training"):  # 甲市共接收乙州挂职干部36名: they came from 乙州
+        others = [x for x in distinct if x[1] is not taken_in[0][1]]
+        if others:
+            return taken_in[0][1], others[0][1]
     if origin is not None and dest is not None and origin[1] is dest[1]:
         dest = None  # 会见来访的巴中市代表团: the delegation's place is where it came from
     if dest is None:
@@ -111,6 +127,16 @@ def _pair(doc: DocumentPlaces, sentence: str, places: list[tuple[int, Place]], c
         others = [x for x in distinct if x[1] is not dest[1]]
         origin = others[0]
     return origin[1], dest[1]
+
+
+def oriented(doc: DocumentPlaces, sentence: str, places: list[tuple[int, Place]], pair: tuple[str, str]) -> tuple[str, str]:
+    """The pair of the sentence before, borrowed by one naming only one of them: the one it
+    names after a movement word is the destination (…上海企业落地遵义。选派干部到上海挂职)."""
+    for m in lx.MOVE.finditer(sentence):
+        after = [p for pos, p in places if m.end() <= pos <= m.end() + 4]
+        if after:
+            return (pair[1], pair[0]) if doc.related(after[0].city_id, pair[0]) else pair
+    return pair
 
 
 def example_lists(sentence: str, places: list[tuple[int, Place]]) -> list[set[str]]:
