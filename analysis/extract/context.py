@@ -16,7 +16,7 @@ from analysis.extract.cues import clause_bounds
 from analysis.extract.places import Place
 
 # The page's own city: 来源：哈尔滨日报, 甘南日报2022年…, 在陇南市第五届人民代表大会第二次会议上.
-SOURCE = re.compile(r"(?:日报|晚报|特区报|新闻网|融媒体中心|人民政府网|政府网|电视台|[第]?[一二三四五六七八九十]+届人民代表大会|人民代表大会)")
+SOURCE = re.compile(r"(?:日报|晚报|特区报|新闻网|融媒体中心|人民政府网|政府网|电视台|政协|人大常委会|[第]?[一二三四五六七八九十]+届人民代表大会|人民代表大会)")
 BACKGROUND_YEARS = 10  # a pairing established this long before the news is background (1982年结为友好城市)
 SOURCE_HEAD = 400  # the source line is in the head of the page
 # A title or heading: a first line, or a short line without a sentence stop (● …, 【本期要目】).
@@ -35,7 +35,8 @@ FIRST_CLAUSE = re.compile(r"^[^，,。；]{0,30}(?=[，,])|^现场")
 RESTATED = re.compile(r"^(?:[^，,]{0,6}?)(?:这是|此次|本次|本期|这次|该次|本届)")
 # Totals over a period, not one dated exchange: 累计互访23次, 双方共互派挂职干部97名,
 # 先后选派八批, 已召开三次会议.
-CUMULATIVE = re.compile(r"累计|先后[^，,]{0,6}?[0-9一二三四五六七八九十两几]+批|(?:共|已)[^，,。；第]{0,10}?[0-9一二三四五六七八九十两几]+(?:次|批)"
+# 38名人才分四批到岗: the sum of batches told one by one.
+CUMULATIVE = re.compile(r"累计|先后[^，,]{0,6}?[0-9一二三四五六七八九十两几]+批|分[0-9一二三四五六七八九十两几]+批|(?:共|已)[^，,。；第]{0,10}?[0-9一二三四五六七八九十两几]+(?:次|批)"
                         r"|共(?:互派|选派|派出|培训|举办|签署|签订)")
 # …but a year's total (今年以来累计选派12名) or a total to a date (截至2023年底累计) is dated.
 DATED_TOTAL = re.compile(r"今年以来|本年以来|年内|全年|截至|截止")
@@ -44,7 +45,8 @@ PERIOD_TOTAL = re.compile(r"累计")
 PERIOD_START = re.compile(r"以来|据统计")
 # A delegation word with no place heading it (代表团一行先后来到…, 代表团还赴…): the
 # delegation already told, at another stop of the same trip.
-CONTINUED = re.compile(r"^(?:[^，,]{0,4}?)(?:代表团|考察团|一行)(?:一行)?(?:还|又|先后|随后|分别|再)?")
+# An opening time (13日，工作组一行前往…) may come first.
+CONTINUED = re.compile(r"^(?:[^，,]{0,10}[，,])?(?:[^，,]{0,4}?)(?:代表团|考察团|工作组|考察组|调研组|一行)(?:一行)?(?:还|又|先后|随后|分别|再)?")
 LEADS = re.compile(r"率|一行|带队|带领")
 # The heading of a year's review in a report (一、2021年工作回顾): its year dates the section's items.
 REVIEW_HEADING = re.compile(r"\s*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)\s*\d{4}年[^，。\n]{0,12}?(?:工作|回顾|总结|情况|成效)")

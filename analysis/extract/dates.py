@@ -33,8 +33,15 @@ DATE_PATTERN = re.compile(rf"(?<![0-9０-９])(?:{POINT}{PART}?{RANGE_TAIL}(?:�
 # time of day or a comma; elsewhere 18日/18号 is too often not one (18号楼).
 BARE_DAY = re.compile(r"(?:^|(?<=[。！？；;\n，,]|于|在))\s*[0-9０-９]{1,2}日(?=上午|下午|晚上|晚|早上|中午|凌晨|[，,]|起|至|出席|召开|举行)")
 # The publication line (发布时间：2024年1月16日, ——2022年1月20日在…会议上) dates the document, not an event.
-DATELINE_BEFORE = re.compile(r"(?:(?:发布时间|发布日期|发表时间|信息来源|来源|日期|时间)[：:][^。\n，]{0,20}?|日报|晚报|特区报|编)[ \t\u3000]*\Z"
+# A bare 时间：/日期： is the page's only at a line's start (到岗时间：2019年2月 is a table's field).
+DATELINE_BEFORE = re.compile(r"(?:(?:发布时间|发布日期|发表时间|信息来源|来源|(?:^|(?<=\n))[ \t\u3000]*(?:日期|时间))[：:][^。\n，]{0,20}?|日报|晚报|特区报|编)[ \t\u3000]*\Z"
                              r"|(?:^|\n)[ \t\u3000]*——[ \t\u3000]*\Z")
+# An issuer's line under the title (某办公室　2019年7月3日) dates the document too.
+ISSUER_BEFORE = re.compile(r"(?:^|\n)[^。！？；，,\n\d]{2,30}\Z")
+ISSUER_LINES = 6  # it stands in the head of the document
+# A source line over an item of notes or a digest (来源：某市政府网，2018-07-06): the item's own
+# publication date, for its relative dates (日前, 去年9月) and year-less months.
+SOURCE_LINE = re.compile(r"^[ \t\u3000]*(?:来源|信息来源|出处|原文发布时间|原文日期)[：:][^\n]{0,40}?(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})日?[ \t\u3000]*$", re.M)
 # A heading line (一、2021年工作回顾; a title) is short and has no sentence stop.
 HEADING_MAX = 40
 SO_FAR = ("目前", "至今")  # 目前…已签订: done by publication, in its year at the latest (a period, like 以来)
@@ -170,18 +177,36 @@ def read_expression(expr: str, published: dt.date | None, context: dt.date | Non
     return _simple(text) or _jionlp(text, context or published or dt.date(2000, 1, 1)), None
 
 
-def _section_year(text: str, pos: int, published: dt.date | None) -> int | None:
+def _issuer_line(text: str, start: int, end: int) -> bool:
+    """A full date ending a short line of the head after the issuer's name (某办公室　2019年7月3日)."""
+    line_end = text.find("\n", end)
+    return text.count("\n", 0, start) < ISSUER_LINES and not text[end:line_end if line_end >= 0 else len(text)].strip() \
+        and bool(ISSUER_BEFORE.search(text, max(0, start - 32), start)) and bool(re.search(r"月.*[日号]", text[start:end]))
+
+
+def _source_dates(text: str) -> list[tuple[int, dt.date]]:
+    out = []
+    for m in SOURCE_LINE.finditer(text):
+        try:
+            out.append((m.start(), dt.date(*(int(g) for g in m.groups()))))
+        except ValueError:
+            continue
+    return out
+
+
+def _section_year(text: str, pos: int, published: dt.date | None, year: int | None = None) -> int | None:
     """The year a heading or an opening 2023年， at ``pos`` sets for the document's undated
     months (a 2023 work summary published in January 2024, a yearbook's 2019 chapter): only a
     year no later than the publication's and at most one before it (else background history)."""
     line_start = text.rfind("\n", 0, pos) + 1
     line_end = text.find("\n", pos)
     line = text[line_start:line_end if line_end >= 0 else len(text)]
-    opens = re.search(r"(?:^|[。！？!?；;\n】]\s*|[一二三四五六七八九十]+、\s*)$", text[max(0, pos - 12):pos]) or pos == 0
+    opens = re.search(r"(?:^|[。！？!?；;\n】：:]\s*|[一二三四五六七八九十]+、\s*)$", text[max(0, pos - 12):pos]) or pos == 0
     heading = len(line) <= HEADING_MAX and not re.search(r"[。！？；]", line) or line_start == 0
     if not (opens or heading):
         return None
-    year = int(_to_ascii_digits(text[pos:pos + 4])) if re.fullmatch(r"\d{4}", _to_ascii_digits(text[pos:pos + 4])) else None
+    if year is None:  # an answer opening 去年是…的一年 sets its year as a written one does
+        year = int(_to_ascii_digits(text[pos:pos + 4])) if re.fullmatch(r"\d{4}", _to_ascii_digits(text[pos:pos + 4])) else None
     if year is None or published is not None and not published.year - 1 <= year <= published.year:
         return None
     return year
@@ -201,11 +226,15 @@ def find_dates(text: str, published: dt.date | None) -> list[DateMention]:
     section: int | None = None
     titles = [(m.start(), m.end()) for m in re.finditer(r"《[^《》\n]{0,80}》", text)]
     bare = {m.start() + len(m.group(0)) - len(m.group(0).lstrip()) for m in BARE_DAY.finditer(text)}
+    sources = _source_dates(text)
     for m in DATE_PATTERN.finditer(text):
         expr = m.group(0)
+        while sources and sources[0][0] <= m.start():  # a new item of notes: its own publication date
+            published, day_context, heading_until, section = sources.pop(0)[1], None, -1, None
         if re.fullmatch(rf"{NUM}{{1,3}}[日号]", expr) and m.start() not in bare or not expr.strip():
             continue  # a bare 18日 is too often not a date (18号楼)
-        if any(a < m.start() < b for a, b in titles) or DATELINE_BEFORE.search(text, max(0, m.start() - 24), m.start()):
+        if any(a < m.start() < b for a, b in titles) or DATELINE_BEFORE.search(text, max(0, m.start() - 24), m.start()) \
+                or _issuer_line(text, m.start(), m.end()):
             continue  # 《2022—2024年合作备忘录》 names a document; 发布时间：… dates the page
         if heading_until >= 0 and m.start() > heading_until:
             day_context, heading_until = None, -1
@@ -239,11 +268,12 @@ def find_dates(text: str, published: dt.date | None) -> list[DateMention]:
             parts = [int(p) for p in date.split("-")] + [1, 1]
             context, context_precision = dt.date(parts[0], parts[1], parts[2]), precision
             last_day = context if precision == "day" else last_day
-            if (year := _section_year(text, m.start(), published)) is not None and precision == "year":
+            relative = int(date[:4]) if expr.startswith(tuple(NOW_WORDS)) else None
+            if precision == "year" and (year := _section_year(text, m.start(), published, relative)) is not None:
                 section = year
             if precision != "year":
                 day_context, heading_until = context, -1
-            elif re.search(r"(?:^|[。！？!?；;\n]\s*)$", text[max(0, m.start() - 3):m.start()]) or m.start() == 0:
+            elif re.search(r"(?:^|[。！？!?；;\n：:]\s*)$", text[max(0, m.start() - 3):m.start()]) or m.start() == 0:
                 # a bare year opening a sentence dates what follows in its paragraph (2019年，…。9月，…)
                 day_context = context
                 newline = text.find("\n", m.end())

@@ -19,7 +19,7 @@ def alternation(words: str | list[str]) -> re.Pattern[str]:
 KIND_CUES: dict[str, re.Pattern[str]] = {
     "visit": alternation(
         "考察 调研 访问 参观 拜访 到访 来访 走访 出访 回访 互访 观摩 学习考察 考察学习 对接交流 "
-        "交流学习 学习交流 实地察看 慰问 莅临 拜会 座谈交流 考察对接 对接交流"
+        "交流学习 学习交流 实地察看 慰问 莅临 拜会 考察对接 对接交流"
     ),
     "agreement": alternation(
         "签署 签订 签约仪式 缔结 结为 结成 续签 共同签署 正式签约 互签 协议 备忘录 协议书 合作书 意向书 "
@@ -31,7 +31,7 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
     ),
     "cadre_exchange": alternation(
         "挂职 选派 互派 跟班学习 援派 派驻 干部交流 交流干部 挂职锻炼 支教 支医 柔性引才 "
-        "专业技术人才 专技人才 选派干部 结对帮扶干部 援藏干部 援疆干部 援青干部 跟岗学习 跟岗锻炼"
+        "专业技术人才 专技人才 选派干部 结对帮扶干部 援藏干部 援疆干部 援青干部 跟岗学习 跟岗锻炼 到岗"
     ),
     "training": alternation("培训班 培训 研修班 专题班 轮训 研修"),
     "promotion": alternation(
@@ -40,7 +40,8 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
     ),
     "meeting": alternation(
         "联席会议 座谈会 工作会议 对接会 推进会 协调会 视频会议 交流会 恳谈会 合作大会 联席会 "
-        "工作会商 会商 会晤 视频会晤 峰会 论坛 洽谈会 对接会议 联谊会 工作例会 联络会议 磋商会 举行座谈 进行座谈 开展座谈"
+        "工作会商 会商 会晤 视频会晤 峰会 论坛 洽谈会 对接会议 联谊会 工作例会 联络会议 磋商会 举行座谈 进行座谈 开展座谈 "
+        "座谈交流 视频会谈 视频通话 视频连线会谈"
     ),
 }
 # 并与乙市党政负责同志座谈: talks with the hosts during a visit are a meeting too.
@@ -54,13 +55,13 @@ PROJECT_VERB = alternation("签约 落地 开工 投产 建成 援建 实施 共
 # Plans, intentions, conditions and negations: the clause reports no exchange that happened.
 NOT_HAPPENED = alternation(
     "计划 拟于 拟 将于 将赴 将到 将前往 将在 将组织 将举办 将签署 将与 将率 准备 预计 力争 争取 下一步 "
-    "有望 打算 即将 筹备 今后 未来 尚未 未能 没有 如果 若 倡议 希望 期待 建议 应当 要求 鼓励 将继续 "
+    "有望 打算 即将 筹备 今后 未来 尚未 未能 没有 如果 若 倡议 希望 期待 建议 应当 要求 鼓励 将继续 将互派 将选派 将互访 "
     "将进一步 谋划 研究部署 设想 推迟 延期 取消 原定"
 )
 # A plan or wish that governs the rest of its sentence (下一步…，同期在甲市举办…; 甲市愿与乙市…):
 # a cue after it reports nothing done, unless something done (了, 已, 此前) comes between.
 PLAN_LEAD = re.compile(r"下一步|计划|拟|将于|力争|预计|双方商定|商定|明年|届时|(?<![意心志])愿(?:与|同|意|在|为|继续|进一步)|希望"
-                       r"|将(?=[^，。,;；]{0,4}(?:选派|组织|举办|召开|签署|赴|开展|推动|推进|启动|建设|邀请))")
+                       r"|将(?=[^，。,;；]{0,4}(?:选派|互派|派|互访|组织|举办|召开|签署|赴|开展|推动|推进|启动|建设|邀请))")
 DONE_SINCE = re.compile(r"了|已|此前|曾")
 # A kind of exchange named as a general means, not one that happened (通过互访、互派等方式).
 # 通过干部交流、人才培训，推动…: the means of a stated aim, in a clause of its own.
@@ -97,7 +98,8 @@ CARE_FOR = alternation("看望 慰问 看望慰问 关心 关爱 走访")
 TIME_OF = re.compile(r"期间|前一天|前一日|次日|前夕|结束后|之前|之后")
 # The hosts accompanying the visitors (市长…陪同考察): the visit already told, not another.
 ACCOMPANY = re.compile(r"陪同$|陪同下?[^，。,;；]{0,4}$")
-ATTRIBUTIVE = re.compile(r"^[^，。,;；]{0,2}的")  # 挂职的干部: a cue describing someone, not an act
+# 挂职的干部: a cue describing someone, not an act; but 甲市选派的14名教师已到岗乙县 reports a batch arriving.
+ATTRIBUTIVE = re.compile(r"^[^，。,;；]{0,2}的(?![^，。,;；]*(?:到岗|抵达|报到|赴|前往))")
 STATISTICS = re.compile(r"同比|%|％|百分点|比上年|增长\d|吸纳就业|(?:有|达|共|累计)\d+余?(?:次|批)"
                         r"|已与[^，。,;；]{0,12}?\d+个")  # 已与26个国际城市缔结…: a count of partners
 # A count of projects carried out next to funds (实施帮扶项目312个): a statistic, not a project begun.

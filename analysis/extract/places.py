@@ -68,6 +68,12 @@ OWN_UNIT = re.compile(r"[市县区州省旗盟镇乡村委府]")
 # says where the facility is.
 BRAND_HEAD = re.compile(r"国际|生物城|科学城|科技城|未来城|机场|会展|博览城")
 EMBEDDING_MAX = 6  # characters of the longest word looked for around a short form
+# A leader named after a title (州长马永福率队, 书记罗建平、): a short form inside the name is no
+# place (永福, 建平). The name is a common surname and one or two characters, then what follows a name.
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
+NAME_AFTER_TITLE = re.compile(r"(?:书记|市长|省长|州长|区长|县长|盟长|旗长|专员|主席|主任|局长|厅长|部长|处长|常委|秘书长|会长|大使|总领事|领事)"
+                              rf"([{SURNAMES}][\u4e00-\u9fff]{{1,2}}?)(?=率|一行|出席|表示|说|指出|强调|在|等|，|、|和|与|同|会见|陪同|致辞|带队|主持|共同|介绍|分别|签署|代表|讲话|作|；|。)")
+GENERIC_UNITS = re.compile(r"[（(][市区县]")  # 县（市、区）: the units of a level, named in general
 LEVEL_ORDER = {"province": 0, "prefecture": 1, "city": 2, "district": 3, "county": 3, "foreign": 4}
 
 
@@ -306,7 +312,13 @@ def find_places(text: str, index: PlaceIndex | None = None) -> list[Place]:
     context = unique | {p for c in unique for p in index.parent_ids(c)}
     out: list[Place] = []
     last_country: str | None = None
+    people = {m.group(1) for m in NAME_AFTER_TITLE.finditer(text)}
+    in_names = {i for n in people for m in re.finditer(re.escape(n), text) for i in range(m.start() + 1, m.end())}
     for start, end, name, ids, iso in matches:
+        if start in in_names:
+            continue  # 马永福, 罗建平: a leader's given name, not 永福县 or 建平县
+        if len(name) == 2 and name[-1] in "县区" and GENERIC_UNITS.match(text, end):
+            continue  # 有关部门和县（市、区）: counties in general, not 和县
         if len(name) == 2 and ids and all(index.country.get(i, "CN") != "CN" for i in ids) and not (
             (out and out[-1].is_country and out[-1].end == start) or text[end:end + 1] in FOREIGN_SUFFIX_CHARS or set(ids) & context
         ):

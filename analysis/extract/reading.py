@@ -38,6 +38,11 @@ WRAPPED_LINE_MIN = 16  # characters on a line that a layout wrapped (shorter: a 
 BYLINE = re.compile(r"^[\s\u3000]*(?:来源|信息来源|发布时间|发布日期|发表时间|作者|记者|编辑|责任编辑|时间|日期)[：:]?"
                     r"|^[\s\u3000]*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|【|●|◆)")  # or a heading or list item
 DATELINE = re.compile(r"(?:来源|发布时间|发布日期|信息来源)[：:]|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}:\d{2}\s*$")
+# An issuer's line under the title (海北州对口支援工作办公室　2019年7月3日): a short line ending
+# with a full date and nothing else of a sentence; it dates the document.
+ISSUER_DATE = re.compile(r"^[^。！？；，,\n\d]{0,30}?(\d{4})年(\d{1,2})月(\d{1,2})日[\s\u3000]*$")
+# Markdown markup of a researcher's notes (# headings, - bullets, > quotes, **bold**): layout, not text.
+MARKDOWN = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|[-*+][ \t]+|>[ \t]?|\d+\.[ \t]+)|\*\*|__", re.M)
 
 
 class ReadError(ValueError):
@@ -62,17 +67,20 @@ class Document:
         return self.offsets[min(start, last)], self.offsets[min(max(end - 1, 0), last)] + 1
 
 
-def clean_text(text: str) -> tuple[str, tuple[int, ...] | None]:
+def clean_text(text: str, wrapped: bool = True, markdown: bool = False) -> tuple[str, tuple[int, ...] | None]:
     """Pinyin glosses and layout whitespace removed and traditional characters simplified, with the offset map
-    back to the original (None when nothing changed)."""
+    back to the original (None when nothing changed). ``wrapped=False``: the lines are real paragraphs
+    (a .docx), never joined; ``markdown``: headings', bullets' and emphasis marks dropped."""
     offsets = None
     drops = [m.span() for m in PINYIN_GLOSS.finditer(text)] + [m.span() for m in INNER_SPACE.finditer(text)]
-    for m in LINE_WRAP.finditer(text):
+    if markdown:
+        drops += [m.span() for m in MARKDOWN.finditer(text)]
+    for m in LINE_WRAP.finditer(text) if wrapped else ():
         line_start = text.rfind("\n", 0, m.start()) + 1
         next_end = text.find("\n", m.end())
         line, following = text[line_start:m.start()], text[m.end():next_end if next_end >= 0 else len(text)]
         if m.start() - line_start >= WRAPPED_LINE_MIN and not (
-                DATELINE.search(line) or BYLINE.match(following) or line[-1:].isdigit() and following[:1].isdigit()):
+                DATELINE.search(line) or ISSUER_DATE.match(line.strip()) or BYLINE.match(following) or line[-1:].isdigit() and following[:1].isdigit()):
             drops.append(m.span())
     if drops:
         keep, pos = [], 0
@@ -136,7 +144,37 @@ def _docx(path: Path) -> str:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises several types for a damaged file
         raise ReadError(f"{path}: not a readable .docx ({exc})") from exc
-    return "\n".join(p.text for p in document.paragraphs)
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    lines = []
+    for child in document.element.body.iterchildren():  # paragraphs and tables in the order they stand
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(Paragraph(child, document).text)
+        elif tag == "tbl":
+            lines.extend(_table_lines(Table(child, document)))
+    return "\n".join(lines)
+
+
+def _table_lines(table) -> list[str]:
+    """One sentence per row: a row's cells in order, joined by commas (1月 | 临夏州…培训 -> 1月，临夏州…培训。);
+    under a header row of labels each cell is given its label (派出单位：威海市，…)."""
+    rows = [[c.text.strip() for c in row.cells] for row in table.rows]
+    rows = [list(dict.fromkeys(r)) if len(set(r)) < len(r) else r for r in rows]  # merged cells repeat their text
+    if not rows:
+        return []
+    header = rows[0] if all(cell and len(cell) <= 8 and not re.search(r"\d", cell) for cell in rows[0]) else None
+    out = []
+    for row in rows[1:] if header else rows:
+        if header and len(header) == len(row) and len(row) > 2:
+            cells = [f"{h}：{c}" for h, c in zip(header, row) if c]
+        else:
+            cells = [c for c in row if c]
+        if cells:
+            body = "，".join(c.rstrip("。；;") for c in cells)
+            out.append(body + "。")
+    return out
 
 
 def source_key(path: Path) -> str:
@@ -168,11 +206,12 @@ def read_document(path: Path, published: dt.date | None = None) -> Document:
         published, source = html_date, "html"
     if published is None and (m := FILE_DATE.match(path.name)) and (published := _date_or_none(*m.groups())):
         source = "file name"
-    return read_text(text, path, published, source, title if suffix in (".html", ".htm") else None)
+    return read_text(text, path, published, source, title if suffix in (".html", ".htm") else None,
+                     wrapped=suffix != ".docx", markdown=suffix == ".md")
 
 
 def read_text(text: str, path: Path = Path("text.txt"), published: dt.date | None = None, published_from: str | None = None,
-              title: str | None = None) -> Document:
+              title: str | None = None, wrapped: bool = True, markdown: bool = False) -> Document:
     """A document from text already decoded: the reading path every document takes after its
     format's own step (line ends, title, a date in the first lines, layout cleaning), so text
     given directly (the gold corpus) is read exactly as a file is."""
@@ -185,5 +224,8 @@ def read_text(text: str, path: Path = Path("text.txt"), published: dt.date | Non
         head = "\n".join(text.splitlines()[:HEAD_LINES])
         if (m := LINE_DATE.search(head)) and (published := _date_or_none(*m.groups())):
             source = "first lines"
-    text, offsets = clean_text(text)
+        elif (m := next((x for line in text.splitlines()[1:HEAD_LINES] if (x := ISSUER_DATE.match(line.strip()))), None)) \
+                and (published := _date_or_none(*m.groups())):
+            source = "first lines"
+    text, offsets = clean_text(text, wrapped, markdown)
     return Document(path, source_key(path), title, text, published, source, offsets)

@@ -17,6 +17,19 @@ TAKES_IN = re.compile(r"接收|接纳|接受")
 CLASS_NAME = re.compile(r"[^，,。；;：:在于赴到举开来为参]{0,16}")
 
 
+# 来锦考察, 返镇: the home city by its first character after a movement word (the page's own city).
+HOME_ABBREVIATED = re.compile(r"(?:来|抵|返|回)([\u4e00-\u9fff])(?=考察|调研|学习|访问|开展|参加|出席|期间|交流|对接|洽谈|举办|挂职|工作|[，,。])")
+
+
+def home_initial(doc) -> str | None:
+    """The first character of the home city's Chinese name (锦州市 -> 锦)."""
+    try:
+        name = doc.index.cities.at[doc.home, "name_zh"]
+    except KeyError:
+        return None
+    return name[0] if isinstance(name, str) and name else None
+
+
 class DocumentPlaces:
     """A document's places, its home place (the one it names most) and the last pair named."""
 
@@ -42,6 +55,10 @@ def sentence_places(doc: DocumentPlaces, start: int, end: int) -> list[tuple[int
     if doc.home:
         for m in lx.HOME.finditer(doc.text, start, end):
             out.append((m.start() - start, Place(m.start(), m.end(), m.group(0), doc.home, (), "CN")))
+        first = home_initial(doc)
+        for m in HOME_ABBREVIATED.finditer(doc.text, start, end):
+            if m.group(1) == first and not any(p.start <= m.start(1) < p.end for _, p in out):
+                out.append((m.start(1) - start, Place(m.start(1), m.end(1), m.group(1), doc.home, (), "CN")))
     return sorted(out, key=lambda t: t[0])
 
 

@@ -67,3 +67,21 @@ def test_totals_and_since_the_pairing_count_from_its_start():
     alone = "截至2023年年底，甲市累计选派干部12名。"
     (kept,) = pairing_dates(alone, find_dates(alone, dt.date(2024, 1, 1)), establish)
     assert kept.date.startswith("2023") and kept.date_end is None
+
+
+def test_a_source_line_dates_the_item_below_it():
+    text = "来源：某市日报，2018-07-06\n7月3日，考察。\n来源：某市日报，2019-04-02\n日前，挂职。首批干部于去年9月出发。\n来源：某市日报，2019-05-25\n5月20日，培训。"
+    found = {d.text: d.date for d in find_dates(text, None)}
+    assert found["7月3日"] == "2018-07-03" and found["日前"] == "2019-04" and found["去年9月"] == "2018-09"
+    assert found["5月20日"] == "2019-05-20"  # its own item's year, not the last month named (2018-09)
+
+
+def test_an_answer_opening_with_last_year_sets_the_year_of_its_months():
+    text = "记者：2023年协作有哪些亮点？\n主任：去年是推进最快的一年。3月，考察。全年选派干部12名。"
+    found = {d.text: d.date for d in find_dates(text, dt.date(2024, 1, 10))}
+    assert found["3月"] == "2023-03" and found["全年"] == "2023"
+
+
+def test_a_field_named_time_is_not_the_dateline():
+    assert read("到岗时间：2019年2月")[0][1] == "2019-02"
+    assert read("时间：2019年2月3日") == []  # a line's own 时间： dates the page

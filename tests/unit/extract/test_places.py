@@ -67,3 +67,9 @@ def test_an_ordinary_word_short_name_before_international_is_a_facility(index):
     assert [t for t, _ in ids("赴天府新区考察", index)] == ["天府新区"]  # the full name is the place
     # a city's own short name before a facility still says where it is
     assert ids("考察成都国际铁路港", index) == [("成都", "CN-510100")]
+
+
+def test_a_leaders_given_name_and_counties_in_general_are_no_places(index):
+    assert [p.city_id for p in find_places("州长马永福率队赴厦门市考察", index)] == ["CN-350200"]
+    assert "CN-450326" in [p.city_id for p in find_places("代表团赴永福县考察", index)]
+    assert [p.text for p in find_places("赴南通市有关部门和县（市、区）挂职", index)] == ["南通市"]

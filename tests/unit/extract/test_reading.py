@@ -92,3 +92,35 @@ def test_text_given_directly_is_read_as_a_file_is(tmp_path):
     direct, from_file = read_text(text), read_document(path)
     assert direct.text == from_file.text
     assert "2016年4月" in direct.text and "番禺区考察" in direct.text
+
+
+def test_docx_tables_in_place_and_the_issuer_date(tmp_path):
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("2018年两地协作大事记")  # a title line of 16+ characters is not joined to the next paragraph
+    d.add_paragraph("某市协作办公室\u3000\u30002019年1月8日")
+    table = d.add_table(rows=2, cols=2)
+    for cell, value in zip(table.rows[0].cells, ("月份", "事项")):
+        cell.text = value
+    for cell, value in zip(table.rows[1].cells, ("3月", "巴中市党政代表团赴金华市考察")):
+        cell.text = value
+    d.add_paragraph("此外，两地还召开了多次会议。")
+    path = tmp_path / "chronicle.docx"
+    d.save(str(path))
+    doc = read_document(path)
+    assert doc.published == dt.date(2019, 1, 8)
+    lines = doc.text.split("\n")
+    assert lines[0] == "2018年两地协作大事记" and "3月，巴中市党政代表团赴金华市考察。" in lines
+    assert lines.index("3月，巴中市党政代表团赴金华市考察。") < lines.index("此外，两地还召开了多次会议。")
+
+
+def test_markdown_marks_are_layout(tmp_path):
+    path = tmp_path / "notes.md"
+    path.write_text("# 笔记\n\n- 原文发布时间：2024-01-10\n\n**记者：**两地合作如何？\n\n> 引文\n", encoding="utf-8")
+    doc = read_document(path)
+    assert doc.published == dt.date(2024, 1, 10)
+    assert "#" not in doc.text and "**" not in doc.text and "记者：两地合作如何？" in doc.text and "- " not in doc.text
+    plain = tmp_path / "plain.txt"
+    plain.write_text("**记者：**两地合作如何？", encoding="utf-8")
+    assert "**" in read_document(plain).text  # only .md notes are read as markdown
