@@ -8,12 +8,12 @@ import subprocess
 import sys
 
 from analysis.paths import PROJECT_ROOT
-from tests.integration.test_pipeline import run_cli
+from tests.integration.runs import run_cli
 
 
 def test_simulated_data_runs_through_the_same_notebooks_and_recovers_effects(tmp_path):
     sim, out = tmp_path / "sim", tmp_path / "out"
-    made = subprocess.run([sys.executable, "-m", "analysis", "simulate", "--relationships", "1500", "--years", "10",
+    made = subprocess.run([sys.executable, "-m", "analysis", "simulate", "--relationships", "600", "--years", "8",
                            "--seed", "3", "--out", str(sim)], cwd=PROJECT_ROOT, capture_output=True, text=True)
     assert made.returncode == 0, made.stderr
     result = run_cli("--data-dir", str(sim), "--out", str(out), "--only", "00", "10", "30")
