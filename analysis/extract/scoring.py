@@ -133,3 +133,21 @@ def score(pairs: list[tuple[Event | None, Event | None]]) -> pd.DataFrame:
         rows.append({"kind": kind, "gold": tp + fn, "found": tp + fp, "matched": tp, "precision": precision,
                      "recall": recall, "f1": f1, "leader_rank_accuracy": rank_acc})
     return pd.DataFrame(rows)
+
+
+def document_pairs(folder: Path, gazetteer: Gazetteer, index, prefecture: dict[str, str]) -> list[tuple[Event | None, Event | None]]:
+    """Matched, missed and spurious events of a corpus of whole documents: ``folder/gold.jsonl`` (one line
+    per file under ``folder/docs``, as in ``bench/extraction_news``), each file read and analysed as
+    ``python -m analysis extract`` reads it (its publication date found in the document, not taken from
+    the gold)."""
+    from analysis.extract.events import analyse
+    from analysis.extract.reading import read_document
+
+    pairs: list[tuple[Event | None, Event | None]] = []
+    for item in load_gold(Path(folder) / "gold.jsonl", gazetteer):
+        doc = read_document(Path(folder) / "docs" / item["doc"])
+        found = [Event(c.kind, c.origin, c.destination, c.date, c.leader_rank)
+                 for c in analyse(doc.text, index, doc.published).candidates]
+        pairs += match_events(item["gold"], found, prefecture)
+    return pairs
+

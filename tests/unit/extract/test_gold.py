@@ -13,6 +13,7 @@ from analysis.extract.events import analyse, sentences
 from analysis.extract.reading import read_text
 from analysis.extract.scoring import (
     Event,
+    document_pairs,
     load_gold,
     match_events,
     prefecture_map,
@@ -43,3 +44,18 @@ def test_gold_f1_not_below_baseline(index, overlay):
     baseline = float(table.query("corpus == 'gold_all' and kind == 'all'")["f1"].iloc[0])
     assert baseline >= 0.85
     assert f1 >= baseline - TOLERANCE, f"gold F1 {f1:.4f} fell below the committed baseline {baseline:.4f}"
+
+
+def test_news_corpora_f1_not_below_baseline(index, overlay):
+    """Each corpus of whole documents scores at least its committed F1 (they are the project's own writing)."""
+    gazetteer = build_gazetteer(overlay)
+    table = pd.read_csv(BENCH / "extraction.csv").query("kind == 'all'").set_index("corpus")
+    folders = sorted(p.parent for p in BENCH.glob("extraction_news*/gold.jsonl"))
+    assert folders
+    for folder in folders:
+        name = folder.name.removeprefix("extraction_")
+        f1 = float(score(document_pairs(folder, gazetteer, index, prefecture_map(gazetteer.cities)))
+                   .set_index("kind").loc["all", "f1"])
+        baseline = float(table.loc[name, "f1"])
+        assert f1 >= baseline - TOLERANCE, f"{name}: F1 {f1:.4f} fell below the committed baseline {baseline:.4f}"
+
