@@ -14,7 +14,6 @@ the saving. A test runs every notebook both ways and compares the outputs byte f
 from __future__ import annotations
 
 import copy
-import gc
 import logging
 import os
 import random
@@ -81,4 +80,3 @@ def restore() -> None:
     logging.root.setLevel(s["log_level"])
     logging.root.handlers[:] = s["log_handlers"]
     logging.disable(s["log_disable"])
-    gc.collect()
