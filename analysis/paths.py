@@ -20,6 +20,18 @@ LOCK_FILE = PROJECT_ROOT / "requirements.lock"
 REFERENCE_DIR = PACKAGE_DIR / "reference"  # small data kept with the code (e.g. city clusters)
 
 
+def cache_dir() -> Path:
+    """Where data built from installed packages (the package gazetteer) are kept between processes:
+    ``$ANALYSIS_CACHE_DIR``, else ``$XDG_CACHE_HOME/analysis-compendium`` (``~/.cache/...``). Entries
+    are keyed by the code and package versions that built them; deleting the folder is always safe."""
+    import os
+
+    if os.environ.get("ANALYSIS_CACHE_DIR"):
+        return Path(os.environ["ANALYSIS_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "analysis-compendium"
+
+
 def resolve(path: str | Path, base: Path = PROJECT_ROOT) -> Path:
     """Absolute path; relative ones are taken from ``base`` (the project root)."""
     p = Path(path).expanduser()
