@@ -3,10 +3,11 @@
 Writes ``bench/pipeline.csv``, one row per measure:
 
 - ``run``: wall seconds of ``python -m analysis run`` on the default data into a temporary
-  folder: the first run, a forced rerun with ``--jobs`` 1 and the default (all cores), and a
+  folder: the first run, a forced rerun with ``--jobs`` 1, with a fresh kernel per notebook
+  (``--fresh-kernels``) and with the default (all cores, a kept kernel per worker), and a
   no-op run (median of three) both through ``python -m analysis`` and through ``make all``.
 - ``notebook``: for each job of the forced parallel rerun, its seconds split into kernel start
-  and shutdown (papermill's notebook time minus its cells), imports (the first code cell's
+  and reset (papermill's notebook time minus its cells; near 0 in a kept kernel), imports (the first code cell's
   import statements, timed in a fresh interpreter less a bare start), the rest of the cells
   (execution), and the HTML export (re-rendered here as the runner does).
 - ``fixed``: a kernel start and shutdown on its own, and a bare ``python`` start.
@@ -130,8 +131,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.split_only:
         add("run", "first run", run_cli(out, "--jobs", str(args.jobs)), args.jobs, "empty output folder")
         add("run", "forced rerun", run_cli(out, "--force", "--jobs", "1"), 1, "one notebook at a time")
+        add("run", "forced rerun, fresh kernels", run_cli(out, "--force", "--fresh-kernels", "--jobs", str(args.jobs)),
+            args.jobs, "a kernel per notebook (papermill's default)")
         add("run", "forced rerun", run_cli(out, "--force", "--jobs", str(args.jobs)), args.jobs,
-            "python -m analysis run --force")
+            "python -m analysis run --force (each worker keeps its kernel)")
     split_rows = notebook_split(out, bare)
     add("run", "no-op run", statistics.median(run_cli(out) for _ in range(3)), args.jobs,
         "python -m analysis run, median of 3")
