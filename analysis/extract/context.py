@@ -28,11 +28,12 @@ REFERS_TO = [
     (re.compile(r"(?:座谈会|联席会议|会议|会晤|会谈|会见|会)(?:上|中|期间|结束后|后)$"), ("meeting", "visit")),
     (re.compile(r"(?:签约仪式|仪式)(?:上|后)$"), ("agreement", "meeting", "promotion", "visit")),
     (re.compile(r"(?:期间|其间|此行)$"), ("visit", "meeting", "promotion", "agreement")),
+    (re.compile(r"^(?:会议|大会|活动|仪式)(?:现场)?还"), ("meeting", "promotion", "visit")),  # 会议还举行了项目签约: at that meeting
     (re.compile(r"^现场.*$"), ("meeting", "promotion", "agreement", "visit")),  # the scene of the meeting just told
 ]
 FIRST_CLAUSE = re.compile(r"^[^，,。；]{0,30}(?=[，,])|^现场")
 # 这是…第三期培训班 / 本期培训班 / 此次推介会: the event already told, named again.
-RESTATED = re.compile(r"^(?:[^，,]{0,6}?)(?:这是|此次|本次|本期|这次|该次|本届)")
+RESTATED = re.compile(r"^(?!为)(?:[^，,]{0,6}?)(?:这是|此次|本次|本期|这次|该次|本届)")  # 为筹备此次会谈，…: a purpose, not a retelling
 # Totals over a period, not one dated exchange: 累计互访23次, 双方共互派挂职干部97名,
 # 先后选派八批, 已召开三次会议.
 # 38名人才分四批到岗: the sum of batches told one by one.
@@ -47,7 +48,9 @@ PERIOD_START = re.compile(r"以来|据统计")
 # delegation already told, at another stop of the same trip.
 # An opening time (13日，工作组一行前往…) may come first.
 CONTINUED = re.compile(r"^(?:[^，,]{0,10}[，,])?(?:[^，,]{0,4}?)(?:代表团|考察团|工作组|考察组|调研组|一行)(?:一行)?(?:还|又|先后|随后|分别|再)?")
-LEADS = re.compile(r"率|一行|带队|带领")
+# A title opening its clause with only its level (市长…, 市委书记…): a leader of the page's own place.
+OWN_LEVEL_TITLE = re.compile(r"(?:^|(?<=[，。；,;\n：:]))[市州县区省](?:委|政府)?(?:副书记、)?[^，。；,;\n]{0,4}\Z")
+LEADS = re.compile(r"率|一行|带队|带领|(?:与|同)(?=[^，。；,;]{0,30}?(?:会谈|会晤|座谈))")  # 杨建华与…举行会谈: a party to the talks
 # The heading of a year's review in a report (一、2021年工作回顾): its year dates the section's items.
 REVIEW_HEADING = re.compile(r"\s*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)\s*\d{4}年[^，。\n]{0,12}?(?:工作|回顾|总结|情况|成效)")
 # A leader's title and name (州长金成浩, 副市长杨红梅): the name followed by what a leader does.
@@ -78,7 +81,7 @@ def heading_lines(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def leader_names(text: str, places) -> dict[str, tuple[str, str | None]]:
+def leader_names(text: str, places, home: str | None = None) -> dict[str, tuple[str, str | None]]:
     """Name -> (rank, place id) of every leader the document names with a title (延边州委副书记、
     州长金成浩): a later sentence naming only the person (金成浩率…, 杨红梅一行) gives the same
     rank and the same side."""
@@ -88,6 +91,8 @@ def leader_names(text: str, places) -> dict[str, tuple[str, str | None]]:
         name, rank = m.group(2), lx.TITLE_RANKS[m.group(1)]
         end = next((e for e in range(m.start(), max(-1, m.start() - 12), -1) if e in ends), None)
         owner = ends[end] if end is not None and not re.search(r"[，。；,;\n]", text[end:m.start()]) else None
+        if owner is None and home and OWN_LEVEL_TITLE.search(text, max(0, m.start() - 4), m.end(1)):
+            owner = home  # 市长杨建华 in a 昆明日报 page: the page's own city's leader
         if len(name) >= 2 and lx.RANK_ORDER[rank] > lx.RANK_ORDER[names.get(name, ("none", None))[0]]:
             names[name] = (rank, owner)
     return names
@@ -122,8 +127,9 @@ def told_before(doc, sentence: str, kind: str, cue: int, date, pairs, places) ->
         return True
     if PERIOD_TOTAL.search(sentence) and PERIOD_START.search(sentence) and not DATED_TOTAL.search(sentence):
         return True
-    if kind in ("visit", "project") and (m := CONTINUED.search(sentence)) and not any(pos < m.end() for pos, _ in places):
-        return True
+    if kind in ("visit", "project") and (m := CONTINUED.search(sentence)) and not any(pos < m.end() for pos, _ in places) \
+            and not (kind == "project" and lx.CEREMONY.search(sentence, left, right)):
+        return True  # 代表团还到…察看项目: another stop; but 代表团出席了…开工仪式 is the project's opening
     if kind == "agreement" and date is not None and doc.published is not None and lx.ESTABLISH.search(sentence) \
             and int(date.date[:4]) < doc.published.year - BACKGROUND_YEARS:
         return True

@@ -40,6 +40,8 @@ def sentence_cues(sentence: str) -> dict[str, list[tuple[int, int]]]:
             del found["agreement"]
     if "project" in found and not (lx.PROJECT_VERB.search(sentence) or "签约项目" in sentence):
         del found["project"]
+    if "project" in found and len(found["project"]) > 1:  # 援建的…综合楼竣工: one project, the opening word no second
+        found["project"] = [s for s in found["project"] if not lx.OPENING.fullmatch(sentence, *s)] or found["project"]
     if "project" in found:  # 实施帮扶项目312个: a count, not a project
         counts = [m.span() for m in lx.PROJECT_COUNT.finditer(sentence)]
         found["project"] = [s for s in found["project"] if not any(a <= s[0] < b for a, b in counts)]

@@ -28,10 +28,13 @@ POINT = rf"(?:(?:{YEAR}|{ANCHOR})?(?:{MONTH}{DAY}?|{DAY})|{YEAR}|{ANCHOR})"
 RANGE_TAIL = rf"(?:\s*(?:至|到|—|－|-|~|～)\s*(?:{YEAR}?{MONTH}?{DAY}|{YEAR}?{MONTH}|{YEAR}))?"
 RELATIVE_DAY = {"次日": 1, "翌日": 1, "第二天": 1, "同日": 0, "当天": 0, "当日": 0, "前一天": -1, "前一日": -1}
 DATE_PATTERN = re.compile(rf"(?<![0-9０-９])(?:{POINT}{PART}?{RANGE_TAIL}(?:以来)?|日前|近日|近期|近年来|上半年|下半年|[两三四五]年来|目前|至今"
-                          rf"|全年|{'|'.join(RELATIVE_DAY)})")
+                          rf"|全年|{'|'.join(RELATIVE_DAY)}|(?<=\n)(?:上旬|中旬|下旬))")
 # A bare day (9日上午，…) is a date where it opens a clause or follows 于 and is followed by a
 # time of day or a comma; elsewhere 18日/18号 is too often not one (18号楼).
-BARE_DAY = re.compile(r"(?:^|(?<=[。！？；;\n，,]|于|在))\s*[0-9０-９]{1,2}日(?=上午|下午|晚上|晚|早上|中午|凌晨|[，,]|起|至|出席|召开|举行)")
+BARE_DAY = re.compile(r"(?:^|(?<=[。！？；;\n，,]|于|在))\s*[0-9０-９]{1,2}日(?=上午|下午|晚上|晚|早上|中午|凌晨|[，,]|起|至|出席|召开|举行)"
+                      # a chronicle's item opens its line with the day (18日某地在…; 5日—8日…) under a month line
+                      r"|(?:^|(?<=\n))[ \t\u3000]*[0-9０-９]{1,2}日(?=[\u4e00-\u9fff—－\-~～])")
+BARE_RANGE = re.compile(r"([0-9０-９]{1,2})日(?:\s*(?:至|到|—|－|-|~|～)\s*([0-9０-９]{1,2})日)?")
 # The publication line (发布时间：2024年1月16日, ——2022年1月20日在…会议上) dates the document, not an event.
 # A bare 时间：/日期： is the page's only at a line's start (到岗时间：2019年2月 is a table's field).
 DATELINE_BEFORE = re.compile(r"(?:(?:发布时间|发布日期|发表时间|信息来源|来源|(?:^|(?<=\n))[ \t\u3000]*(?:日期|时间))[：:][^。\n，]{0,20}?|日报|晚报|特区报|编)[ \t\u3000]*\Z"
@@ -249,11 +252,16 @@ def find_dates(text: str, published: dt.date | None) -> list[DateMention]:
                 read, warning = (_fmt(context + dt.timedelta(days=RELATIVE_DAY[expr]), "day"), None, "day"), None
         elif expr == "全年":
             read, warning = ((str(anchor_year), None, "year"), None) if anchor_year else (None, "'全年' needs the document's year")
-        elif m.start() in bare:
+        elif m.start() in bare or expr in ("上旬", "中旬", "下旬"):
             read, warning = (None, f"'{expr}' needs a month named before it")
-            if day_context is not None and context_precision != "year":
+            days = BARE_RANGE.fullmatch(_to_ascii_digits(expr))
+            if day_context is not None and context_precision != "year" and not days:
+                read, warning = (_fmt(day_context, "month"), None, "month"), None  # a chronicle's 下旬… under its month line
+            elif day_context is not None and context_precision != "year":
                 try:
-                    read, warning = (_fmt(dt.date(day_context.year, day_context.month, int(_to_ascii_digits(expr)[:-1])), "day"), None, "day"), None
+                    first = dt.date(day_context.year, day_context.month, int(days.group(1)))
+                    last = dt.date(first.year, first.month, int(days.group(2))) if days.group(2) else None
+                    read, warning = (_fmt(first, "day"), _fmt(last, "day") if last else None, "day"), None
                 except ValueError:
                     pass
         else:

@@ -124,7 +124,7 @@ class _Doc(DocumentPlaces):
         self.sentence_start = 0
         self.home = cx.home_place(text, self.places) or self.home
         self.headings = cx.heading_lines(text)
-        self.names = cx.leader_names(text, self.places)
+        self.names = cx.leader_names(text, self.places, self.home)
         self.section_years = [d for d in self.dates if d.date and d.precision == "year" and not d.since
                               and any(a <= d.start < b and cx.REVIEW_HEADING.match(text, a, b) for a, b in self.headings)]
         self.prefecture = cx.prefectures(index)
@@ -292,7 +292,8 @@ def _candidates_of(doc: _Doc, kind: str, spans: list[tuple[int, int]], start: in
         if kind not in DIRECTED and pairs and (lists := example_lists(sentence, places)):
             pairs = [(a, b) for a, b in pairs if not any({a.city_id, b.city_id} <= ids for ids in lists)]
         both_sides = kind != "visit" or (lx.MUTUAL.search(sentence) and lx.BOTH_SIDES.search(sentence))  # 两家新区开始互访
-        if not pairs and cue == first and doc.last_pair and both_sides:
+        own = lx.ONE_PLACE_EVENT.search(sentence, clause_bounds(sentence, cue)[0], cue + 8)  # 召开全市…推进会: one side's own
+        if not pairs and cue == first and doc.last_pair and both_sides and not own:
             named = [p for _, p in places]  # 期间，双方签署…: the pair of the sentence before
             if any(doc.related(p.city_id, c) for p in named for c in doc.last_pair) or not named and lx.REFERS_BACK.search(sentence):
                 pair = oriented(doc, sentence, places, doc.last_pair) if kind in DIRECTED else doc.last_pair
@@ -300,7 +301,8 @@ def _candidates_of(doc: _Doc, kind: str, spans: list[tuple[int, int]], start: in
         if not pairs:
             continue
         date, dated_by = _date_for(doc, start, end, start + cue, sentence_no, out) if whole else _date_for(doc, start + lo, start + hi, start + cue, sentence_no, out)
-        if date is None and not whole:
+        subject = any(clause_bounds(sentence, cue)[0] <= pos < cue for pos, _ in local)  # 去年，甲市选派…，乙市也选派…
+        if (date is None or dated_by == "paragraph" and subject) and not whole:  # a clause of its own subject: the sentence's date
             date, dated_by = _date_for(doc, start, end, start + cue, sentence_no, out)
         outcome = date is None and kind in ("agreement", "meeting") and lx.VISIT_REFERENCE.search(sentence)
         if date is None and not outcome or date is not None and int(date.date[:4]) < EARLIEST_YEAR:

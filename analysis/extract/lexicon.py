@@ -27,13 +27,15 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
     ),
     "project": alternation(
         "签约项目 合作项目 协作项目 援建项目 帮扶项目 项目落地 落地项目 投资项目 开工 投产 建成 援建 "
-        "共建园区 产业园 合作园区 飞地园区 产业园区 项目签约"
+        "共建园区 产业园 合作园区 飞地园区 产业园区 项目签约 "
+        # an opening attended (出席…投用仪式, 共同为…揭牌): the project, even during a visit
+        "揭牌 揭牌仪式 开工仪式 投产仪式 投用仪式 竣工仪式 奠基仪式 开园仪式 奠基 竣工 投用 开园"
     ),
     "cadre_exchange": alternation(
         "挂职 选派 互派 跟班学习 援派 派驻 干部交流 交流干部 挂职锻炼 支教 支医 柔性引才 "
         "专业技术人才 专技人才 选派干部 结对帮扶干部 援藏干部 援疆干部 援青干部 跟岗学习 跟岗锻炼 到岗"
     ),
-    "training": alternation("培训班 培训 研修班 专题班 轮训 研修"),
+    "training": alternation("培训班 培训 研修班 专题班 轮训 研修 进修"),
     "promotion": alternation(
         "推介会 推介活动 招商会 招商推介 展销会 展销活动 博览会 旅游推介 文旅推介 推介周 "
         "消费帮扶活动 展示活动 宣传周 推介 说明会 投资说明会 招商活动 产品展 图片展 展览"
@@ -41,7 +43,7 @@ KIND_CUES: dict[str, re.Pattern[str]] = {
     "meeting": alternation(
         "联席会议 座谈会 工作会议 对接会 推进会 协调会 视频会议 交流会 恳谈会 合作大会 联席会 "
         "工作会商 会商 会晤 视频会晤 峰会 论坛 洽谈会 对接会议 联谊会 工作例会 联络会议 磋商会 举行座谈 进行座谈 开展座谈 "
-        "座谈交流 视频会谈 视频通话 视频连线会谈"
+        "座谈交流 视频会谈 视频通话 视频连线会谈 举行会谈 双边会谈 举行双边会谈"
     ),
 }
 # 并与乙市党政负责同志座谈: talks with the hosts during a visit are a meeting too.
@@ -50,7 +52,10 @@ KIND_CUES["meeting"] = re.compile(KIND_CUES["meeting"].pattern + r"|(?<=[与同]
 AGREEMENT_OBJECT = alternation("协议 备忘录 协议书 合作书 意向书 协定 友好城市 友城 关系 合同")
 COMMERCIAL = re.compile(r"(?:采购|购销|销售|供货|订单|贸易)合同")  # companies' contracts, not the places' agreement
 SIGN_VERB = alternation("签署 签订 签约 缔结 结为 结成 续签 互签 建立 确立 正式建立")
-PROJECT_VERB = alternation("签约 落地 开工 投产 建成 援建 实施 共建 建设 引进 落户 竣工 启动 新建 修建 兴建 合建 打造 开园 揭牌 投用")
+PROJECT_VERB = alternation("签约 落地 开工 投产 建成 援建 实施 共建 建设 引进 落户 竣工 启动 新建 修建 兴建 合建 打造 开园 揭牌 投用 奠基")
+# An opening ceremony someone attends (出席…开工仪式, 为…揭牌): a project event of its own, not a stop of a trip.
+OPENING = alternation("揭牌 揭牌仪式 开工仪式 投产仪式 投用仪式 竣工仪式 奠基仪式 开园仪式 奠基 竣工 投用 开园")  # cues added for openings
+CEREMONY = re.compile(r"(?:揭牌|开工|投产|投用|竣工|奠基|开园)(?:仪式)?|为[^，。,;；]{1,24}?揭牌")
 
 # Plans, intentions, conditions and negations: the clause reports no exchange that happened.
 NOT_HAPPENED = alternation(
@@ -90,7 +95,7 @@ LED_MOVE = re.compile(r"(?:率|带|领|代表团|考察团|考察组|专家组|�
 INVITED = re.compile(r"(?:邀请|应邀)[^，。,;；]{0,24}?(?:出席|参加|访问|来)")
 INVITEE = re.compile(r"邀请")
 # A forum or meeting of many (国际友城合作论坛, 中央…座谈会): no named partner.
-MULTILATERAL = re.compile(r"(?:国际|中央|全国|国务院|国集团|东北亚|亚太|等国)[^，。,;；]{0,16}?(?:论坛|峰会|座谈会|大会|会议|博览会|交易会|展览会)")
+MULTILATERAL = re.compile(r"(?:国际|中央|全国|国务院|国集团|东北亚|亚太|等国)[^，。,;；举召]{0,16}?(?:论坛|峰会|座谈会|大会|会议|博览会|交易会|展览会)")
 RECEIVED = re.compile(r"(?:会见|接待|迎接)[^。;；]{0,24}?(?:一行|代表团|考察团)")
 # Calling on seconded cadres (看望慰问…挂职干部) is a visit by their home side, not a secondment.
 CARE_FOR = alternation("看望 慰问 看望慰问 关心 关爱 走访")
@@ -114,7 +119,9 @@ MUTUAL = alternation("互派 互访 互相 相互")
 BOTH_SIDES = alternation("两地 两市 两省 两区 两县 两家 双方 两个新区 两新区")
 # A sentence naming no place tells of the pair before only when it points back to them (期间，双方…);
 # a forum "with 22 delegations" that names no one is no bilateral event.
-REFERS_BACK = re.compile(BOTH_SIDES.pattern + "|期间|其间|会上|会后|此行|活动中|座谈中|^现场")
+# A meeting of one place's own units (召开全市项目建设推进会): no partner, even right after a visit.
+ONE_PLACE_EVENT = re.compile(r"全(?:市|州|县|区|省|地区|盟|旗)(?!上下)[^，。,;；]{0,20}?(?:会议|大会|推进会|工作会|座谈会|培训班)")
+REFERS_BACK = re.compile(BOTH_SIDES.pattern + "|期间|其间|会上|会后|此行|活动中|座谈中|^现场|^(?:会议|大会|活动|仪式)(?:现场)?还")
 # Examples named in a list closed by 等 (甲市(2006年缔结)、乙区(2011年缔结)等): names, not two parties to
 # one act; each item may carry a bracketed note. Institutions paired (结为姐妹学校) are not cities paired.
 NOTE = r"(?:[(（][^()（）]{0,30}[)）])?"

