@@ -1,6 +1,8 @@
-"""What a whole document says about its sentences: the home place of the page (the
-newspaper's or government's city, named in its source line), the document's title and
-heading lines, leaders named once with their titles, places that are only stops of one
+"""What a whole document says about its sentences (its home place, titles and headings, named
+leaders, trips, back-references and totals).
+
+The home place of the page (the newspaper's or government's city, named in its source line), the
+document's title and heading lines, leaders named once with their titles, places that are only stops of one
 trip (two counties of one prefecture), and sentences that refer back to the event just told
 (会上, 期间, 这是…) or count many (累计, 共互派97名).
 

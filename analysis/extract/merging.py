@@ -1,5 +1,7 @@
-"""Document-level passes over one document's candidates, after its sentences are read: leaders'
-ranks (a leader named by name only, a delegation's leader named in a later sentence, a
+"""Document-level passes over one document's candidates: leaders' ranks carried across sentences,
+and one occasion told several times merged into one candidate.
+
+Leaders' ranks (a leader named by name only, a delegation's leader named in a later sentence, a
 leader who opens or addresses a meeting in the next sentence, the visit's or meeting's leader
 for what was held or signed during it, not the trainees' or seconded cadres' own titles), and
 one real occasion told several times (a headline glued to its lead, 推介会…作推介, 推介会上…,
