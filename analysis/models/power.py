@@ -36,7 +36,7 @@ from analysis.models.power_sim import (
 from analysis.models.re_logit import DEFAULT_NODES
 from analysis.models.separation import INTERCEPT
 from analysis.sim import simulate
-from analysis.sim.heterogeneity import activity_offsets
+from analysis.sim.worlds import world_panel
 
 # The planted effects and the generative core are those of analysis.sim.simulate, so power
 # is computed for exactly the process the recovery tests check.
@@ -61,69 +61,14 @@ def simulate_activity_panel(
 ) -> pd.DataFrame:
     """The relationship-year panel of ``simulate.simulate_dataset(n, T, seed)``, built in memory.
 
-    Uses simulate's network and yearly dynamics with the same random streams, so the
-    panel equals ``build_panel`` of the simulated raw files on the columns the models
-    use, but skips writing events and aggregating them (about 50 times faster). Lags are
-    NA in a relationship's first year, as in the built panel.
+    The plain world of :func:`analysis.sim.worlds.world_panel` (simulate's network and yearly
+    dynamics with the same random streams), so the panel equals ``build_panel`` of the simulated
+    raw files on the columns the models use, but skips writing events and aggregating them (about
+    50 times faster). Lags are NA in a relationship's first year, as in the built panel.
     """
-    effects = {**simulate.DEFAULT_EFFECTS, **(effects or {})}
-    rates = {**simulate.DEFAULT_RATES, **(rates or {})}
-    cities, rel = simulate.simulate_network(n_relationships, n_years, seed, last_year, rates)
-    rel = rel.drop(columns="_has_status")
-    first_year = last_year - n_years + 1
-    n_blocks = max(1, -(-len(rel) // simulate.BLOCK_SIZE))
-    children = np.random.SeedSequence([seed, 1]).spawn(n_blocks)  # as simulate.iter_event_blocks
-    offsets = activity_offsets(rel, cities, seed, rates)  # relationship/city heterogeneity (zero by default)
-    heterogeneous = bool(np.any(offsets != 0))
-    drivers, log_km, intl = [], [], []
-    for k in range(n_blocks):
-        block = rel.iloc[k * simulate.BLOCK_SIZE:(k + 1) * simulate.BLOCK_SIZE].reset_index(drop=True)
-        lk, it = simulate.relationship_terms(block, cities)
-        off = offsets[k * simulate.BLOCK_SIZE:(k + 1) * simulate.BLOCK_SIZE] if heterogeneous else None
-        yrs = simulate.driver_years(block, lk, it, first_year, last_year, effects, rates,
-                                    np.random.default_rng(children[k]), off)
-        drivers.append(yrs.assign(rel=yrs["rel"] + k * simulate.BLOCK_SIZE))
-        log_km.append(np.asarray(lk, dtype=float))
-        intl.append(np.asarray(it, dtype=float))
-    d = pd.concat(drivers, ignore_index=True)
-    log_km, intl = np.concatenate(log_km), np.concatenate(intl)
-
-    # One row per relationship and year alive; drivers on a dense (relationship, year) grid.
-    est = rel["established"].to_numpy(dtype="int64")
-    end = rel["ended"].astype("float64").fillna(last_year).to_numpy().astype("int64")
-    lengths = end - est + 1
-    r = np.repeat(np.arange(len(rel)), lengths)
-    offset = np.arange(len(r)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    year = est[r] + offset
-    grid = {k: np.zeros((len(rel), n_years)) for k in ("lv", "co", "ex", "active")}
-    col = d["year"].to_numpy() - first_year
-    grid["lv"][d["rel"], col] = d["lv"]
-    grid["co"][d["rel"], col] = d["co"]
-    grid["ex"][d["rel"], col] = d["ex"]
-    grid["active"][d["rel"], col] = 1.0
-    c = year - first_year
-    first = offset == 0
-    lag = lambda g: np.where(first, np.nan, g[r, np.maximum(c - 1, 0)])
-    lv, co, ex, active = (grid[k][r, c] for k in ("lv", "co", "ex", "active"))
-    return pd.DataFrame({
-        "relationship_id": rel["relationship_id"].to_numpy()[r],
-        "city_a": rel["city_a"].to_numpy()[r],
-        "city_b": rel["city_b"].to_numpy()[r],
-        "kind": rel["kind"].to_numpy()[r],
-        "year": year,
-        "events": (lv + co + ex).astype("int64"),
-        "active": active.astype("int64"),
-        "leader_visit": lv.astype("int64"),
-        "cooperation": co.astype("int64"),
-        "exchange_count": ex.astype("int64"),
-        "leader_visit_lag": lag(grid["lv"]),
-        "cooperation_lag": lag(grid["co"]),
-        "exchange_lag": np.log1p(lag(grid["ex"])),
-        "active_lag": lag(grid["active"]),
-        "log_distance": log_km[r],
-        "age": (year - est[r]).astype("int64"),
-        "international": intl[r],
-    })
+    panel = world_panel(n_relationships, n_years, seed, effects, rates, last_year=last_year)
+    counts = ["events", "active", "leader_visit", "cooperation", "exchange_count"]  # every year is watched
+    return panel.drop(columns=["observed", "established_known"]).astype({c: "int64" for c in counts})
 
 
 def power_grid(

@@ -31,7 +31,8 @@ def driver_years(rel: pd.DataFrame, log_km: np.ndarray, intl: np.ndarray, first_
     with ``p_leader_visit``, an agreement/project with ``p_cooperation``,
     Poisson(``mean_exchange``) other events, and at least one event in all. ``offset`` (from
     :func:`analysis.sim.heterogeneity.activity_offsets`) adds each relationship's persistent
-    effect to the log-odds of every year, the first (log-odds of ``p_initial_active``) included.
+    effect to the log-odds of every year, the first (log-odds of ``p_initial_active``) included;
+    a relationships × years ``offset`` adds a different one each year (``analysis.sim.worlds``).
     """
     n = len(rel)
     est = rel["established"].to_numpy(dtype="int64")
@@ -49,7 +50,8 @@ def driver_years(rel: pd.DataFrame, log_km: np.ndarray, intl: np.ndarray, first_
             p = np.where(est == year, rates["p_initial_active"], 1.0 / (1.0 + np.exp(-eta)))
         else:  # persistent heterogeneity (analysis.sim.heterogeneity), the first year included
             logit0 = math.log(rates["p_initial_active"] / (1 - rates["p_initial_active"]))
-            p = 1.0 / (1.0 + np.exp(-(np.where(est == year, logit0, eta) + offset)))
+            off = offset if offset.ndim == 1 else offset[:, year - first_year]
+            p = 1.0 / (1.0 + np.exp(-(np.where(est == year, logit0, eta) + off)))
         u = rng.random((4, n))
         active = alive & (u[0] < p)
         lv = active & (u[1] < rates["p_leader_visit"])

@@ -1,9 +1,10 @@
 """Misspecified worlds for the activity-model benchmarks: the simulator's yearly dynamics with shocks
 shared by a city in a year, observation windows and unknown establishment years, as an in-memory panel.
 
-With none of the three, :func:`world_panel` draws exactly the panel of
-``analysis.models.power.simulate_activity_panel`` (same network, same random streams, same yearly step
-as :func:`analysis.sim.events.driver_years`); each option then changes one thing:
+With none of the three, :func:`world_panel` draws exactly the panel that :func:`analysis.sim.simulate`
+writes as raw files (same network, same random streams, the yearly step of
+:func:`analysis.sim.events.driver_years`; ``analysis.models.power.simulate_activity_panel`` is that
+world); each option then changes one thing:
 
 - ``city_year_sd``: every city draws a normal shock each year (stream ``[seed, 20]``) that both of its
   relationships' log-odds of activity share that year, so relationships with a city in common move
@@ -19,11 +20,10 @@ as :func:`analysis.sim.events.driver_years`); each option then changes one thing
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 
+from analysis.sim.events import driver_years
 from analysis.sim.heterogeneity import activity_offsets
 from analysis.sim.network import relationship_terms, simulate_network
 from analysis.sim.settings import BLOCK_SIZE, DEFAULT_EFFECTS, DEFAULT_RATES, LAST_YEAR
@@ -39,36 +39,6 @@ def city_year_shocks(rel: pd.DataFrame, cities: pd.DataFrame, n_years: int, seed
     ids = pd.Index(cities["city_id"].astype(str))
     shock = sd * np.random.default_rng([seed, CITY_YEAR_STREAM]).standard_normal((len(ids), n_years))
     return shock[ids.get_indexer(rel["city_a"].astype(str))] + shock[ids.get_indexer(rel["city_b"].astype(str))]
-
-
-def _yearly_activity(rel, log_km, intl, first_year, last_year, effects, rates, rng, offset):
-    """Active years and drivers (relationships × years) from the simulator's yearly step, with a
-    per-year ``offset`` (relationships × years) on the log-odds, the signing year included."""
-    n, n_years = len(rel), last_year - first_year + 1
-    est = rel["established"].to_numpy(dtype="int64")
-    end = rel["ended"].astype("float64").fillna(last_year).to_numpy().astype("int64")
-    lv_prev, co_prev, ex_prev = np.zeros(n, bool), np.zeros(n, bool), np.zeros(n, np.int64)
-    grid = {k: np.zeros((n, n_years)) for k in ("lv", "co", "ex", "active")}
-    logit0 = math.log(rates["p_initial_active"] / (1 - rates["p_initial_active"]))
-    for t, year in enumerate(range(first_year, last_year + 1)):
-        alive = (est <= year) & (year <= end)
-        eta = (effects["intercept"] + effects["leader_visit_lag"] * lv_prev + effects["exchange_lag"] * np.log1p(ex_prev)
-               + effects["cooperation_lag"] * co_prev + effects["log_distance"] * log_km
-               + effects["age"] * (year - est) + effects["international"] * intl)
-        if offset is None:  # as driver_years without heterogeneity (the same numbers)
-            p = np.where(est == year, rates["p_initial_active"], 1.0 / (1.0 + np.exp(-eta)))
-        else:
-            p = 1.0 / (1.0 + np.exp(-(np.where(est == year, logit0, eta) + offset[:, t])))
-        u = rng.random((4, n))
-        active = alive & (u[0] < p)
-        lv = active & (u[1] < rates["p_leader_visit"])
-        co = active & (u[2] < rates["p_cooperation"])
-        ex = np.where(active, rng.poisson(rates["mean_exchange"], n), 0)
-        ex = np.where(active & ~lv & ~co & (ex == 0), 1, ex)
-        for k, v in (("lv", lv), ("co", co), ("ex", ex), ("active", active)):
-            grid[k][:, t] = v
-        lv_prev, co_prev, ex_prev = lv, co, ex
-    return grid
 
 
 def world_panel(n_relationships: int, n_years: int, seed: int, effects: dict[str, float] | None = None,
@@ -91,10 +61,12 @@ def world_panel(n_relationships: int, n_years: int, seed: int, effects: dict[str
     for k in range(n_blocks):
         s = slice(k * BLOCK_SIZE, (k + 1) * BLOCK_SIZE)
         off = (persistent[s, None] + shocks[s]) if heterogeneous else None
-        g = _yearly_activity(rel.iloc[s], log_km[s], intl[s], first_year, last_year, effects, rates,
-                             np.random.default_rng(children[k]), off)
-        for key in grid:
-            grid[key][s] = g[key]
+        d = driver_years(rel.iloc[s].reset_index(drop=True), log_km[s], intl[s], first_year, last_year, effects,
+                         rates, np.random.default_rng(children[k]), off)
+        row, col = d["rel"].to_numpy() + k * BLOCK_SIZE, d["year"].to_numpy() - first_year
+        for key in ("lv", "co", "ex"):
+            grid[key][row, col] = d[key]
+        grid["active"][row, col] = 1.0
     known = np.random.default_rng([seed, UNKNOWN_STREAM]).random(len(rel)) >= share_unknown_established
     est = rel["established"].to_numpy(dtype="int64")
     entry = np.where(known, est, first_year)
