@@ -31,7 +31,9 @@ from analysis.extract.reading import read_document, read_text
 from analysis.extract.scoring import (
     Event,
     document_pairs,
+    found_events,
     load_gold,
+    sentence_pairs,
     match_events,
     prefecture_map,
     score,
@@ -47,17 +49,10 @@ RAW = ROOT / "data" / "raw"
 SPEED_PASSES = 20
 
 
-def extracted(text: str, index, published: dt.date | None) -> list[Event]:
-    """The events the CLI would write for this text: read as a file is (layout cleaning), then analysed."""
-    doc = read_text(text, published=published)
-    return [Event(c.kind, c.origin, c.destination, c.date, c.leader_rank) for c in analyse(doc.text, index, doc.published).candidates]
-
-
 def gold_pairs(items, index, prefecture):
     pairs = {"dev": [], "test": [], "holdout": []}
     for item in items:
-        published = dt.date.fromisoformat(item["published"]) if item["published"] else None
-        pairs[item["split"]] += match_events(item["gold"], extracted(item["text"], index, published), prefecture)
+        pairs[item["split"]] += sentence_pairs(item, index, prefecture)
     return pairs
 
 
@@ -95,8 +90,7 @@ def seed_pairs(index, gazetteer, prefecture) -> tuple[list, list[tuple[str, dt.d
                 gold.append(Event(r.kind, ids[0], ids[1], r.date, r.leader_rank or "none"))
         doc = read_document(path, published)
         texts.append((doc.text, doc.published))
-        pairs += match_events(gold, [Event(c.kind, c.origin, c.destination, c.date, c.leader_rank)
-                                     for c in analyse(doc.text, index, doc.published).candidates], prefecture)
+        pairs += match_events(gold, found_events(doc.text, index, doc.published), prefecture)
     return pairs, texts
 
 

@@ -135,19 +135,33 @@ def score(pairs: list[tuple[Event | None, Event | None]]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def found_events(text: str, index, published: dt.date | None) -> list[Event]:
+    """What the extractor finds in ``text`` (already read), as scoring sees it."""
+    from analysis.extract.events import analyse
+
+    return [Event(c.kind, c.origin, c.destination, c.date, c.leader_rank)
+            for c in analyse(text, index, published).candidates]
+
+
+def sentence_pairs(item: dict, index, prefecture: dict[str, str]) -> list[tuple[Event | None, Event | None]]:
+    """One item of the sentence gold (``load_gold``): its text read as the CLI reads a file (layout
+    cleaning), analysed, and matched against its gold events."""
+    from analysis.extract.reading import read_text
+
+    published = dt.date.fromisoformat(item["published"]) if item["published"] else None
+    doc = read_text(item["text"], published=published)
+    return match_events(item["gold"], found_events(doc.text, index, doc.published), prefecture)
+
+
 def document_pairs(folder: Path, gazetteer: Gazetteer, index, prefecture: dict[str, str]) -> list[tuple[Event | None, Event | None]]:
     """Matched, missed and spurious events of a corpus of whole documents: ``folder/gold.jsonl`` (one line
     per file under ``folder/docs``, as in ``bench/extraction_news``), each file read and analysed as
     ``python -m analysis extract`` reads it (its publication date found in the document, not taken from
     the gold)."""
-    from analysis.extract.events import analyse
     from analysis.extract.reading import read_document
 
     pairs: list[tuple[Event | None, Event | None]] = []
     for item in load_gold(Path(folder) / "gold.jsonl", gazetteer):
         doc = read_document(Path(folder) / "docs" / item["doc"])
-        found = [Event(c.kind, c.origin, c.destination, c.date, c.leader_rank)
-                 for c in analyse(doc.text, index, doc.published).candidates]
-        pairs += match_events(item["gold"], found, prefecture)
+        pairs += match_events(item["gold"], found_events(doc.text, index, doc.published), prefecture)
     return pairs
-

@@ -3,21 +3,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pandas as pd
 
 from analysis.data.gazetteer import build_gazetteer
-from analysis.extract.events import analyse, sentences
-from analysis.extract.reading import read_text
+from analysis.extract.events import sentences
 from analysis.extract.scoring import (
-    Event,
     document_pairs,
     load_gold,
-    match_events,
     prefecture_map,
     score,
+    sentence_pairs,
 )
 
 BENCH = Path(__file__).resolve().parents[3] / "bench"
@@ -29,10 +26,7 @@ def gold_f1(index, overlay) -> tuple[float, int]:
     items = load_gold(BENCH / "extraction_gold" / "gold.jsonl", gazetteer)
     pairs, prefecture = [], prefecture_map(gazetteer.cities)
     for item in items:
-        published = dt.date.fromisoformat(item["published"]) if item["published"] else None
-        doc = read_text(item["text"], published=published)  # read as the CLI reads a file
-        found = [Event(c.kind, c.origin, c.destination, c.date, c.leader_rank) for c in analyse(doc.text, index, doc.published).candidates]
-        pairs += match_events(item["gold"], found, prefecture)
+        pairs += sentence_pairs(item, index, prefecture)  # read as the CLI reads a file, then analysed
     n_sentences = sum(len(sentences(i["text"])) for i in items)
     return float(score(pairs).set_index("kind").loc["all", "f1"]), n_sentences
 
