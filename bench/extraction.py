@@ -40,7 +40,7 @@ from analysis.extract.scoring import (
 )
 
 GOLD = ROOT / "bench" / "extraction_gold" / "gold.jsonl"
-# corpora of whole documents (news, news2, news3): written for the project without reading the rules, each
+# corpora of whole documents (extraction_news, news2, ...): written for the project without reading the rules, each
 # scored blind once before it was used for development (bench/README.md records those first scores)
 NEWS = sorted(p.parent for p in (ROOT / "bench").glob("extraction_news*/gold.jsonl"))
 OUT = ROOT / "bench" / "extraction.csv"

