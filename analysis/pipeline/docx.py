@@ -9,7 +9,9 @@ import re
 import subprocess
 import tempfile
 import zipfile
+from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 from analysis.io import atomic_path
 
@@ -26,34 +28,51 @@ def pandoc_path() -> str:
 
 
 def _pandoc(*args: str, stdin: bytes | None = None) -> bytes:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
-    done = subprocess.run([pandoc_path(), *args], input=stdin, capture_output=True, env=env)
+    done = subprocess.run([pandoc_path(), *args], input=stdin, capture_output=True, env=_pandoc_env())
     if done.returncode != 0:
         raise RuntimeError(f"pandoc {' '.join(args[:3])} failed: {done.stderr.decode(errors='replace')[-2000:]}")
     return done.stdout
 
 
+def _start_pandoc(*args: str) -> subprocess.Popen:
+    return subprocess.Popen([pandoc_path(), *args], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, env=_pandoc_env())
+
+
+def _pandoc_env() -> dict[str, str]:
+    return {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
+
+
 def reference_docx(path: str | Path, cjk_font: str = CJK_FONT) -> Path:
     """pandoc's default reference document with ``cjk_font`` as the East Asian font of the document defaults
     and of every style that sets fonts, so Chinese text is set in a named CJK font."""
+    path = Path(path)
+    path.write_bytes(_reference_bytes(cjk_font))
+    return path
+
+
+@lru_cache(maxsize=2)
+def _reference_bytes(cjk_font: str) -> bytes:
+    """Built once per process (pandoc, python-docx and a zip rewrite: about 0.3 s)."""
     from docx import Document
     from docx.oxml.ns import qn
 
-    path = Path(path)
-    path.write_bytes(_pandoc("--print-default-data-file", "reference.docx"))
-    doc = Document(str(path))
-    targets = [doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))]
-    targets += [s.element.get_or_add_rPr() for s in doc.styles if s.type in (1, 2)]  # paragraph, character
-    for rpr in targets:
-        fonts = rpr.find(qn("w:rFonts"))
-        if fonts is None:
-            fonts = rpr.makeelement(qn("w:rFonts"), {})
-            rpr.insert(0, fonts)
-        fonts.set(qn("w:eastAsia"), cjk_font)
-        fonts.attrib.pop(qn("w:eastAsiaTheme"), None)  # a theme font would override the named one
-    doc.save(str(path))
-    _fix_zip_times(path)
-    return path
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "reference.docx"
+        path.write_bytes(_pandoc("--print-default-data-file", "reference.docx"))
+        doc = Document(str(path))
+        targets = [doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))]
+        targets += [s.element.get_or_add_rPr() for s in doc.styles if s.type in (1, 2)]  # paragraph, character
+        for rpr in targets:
+            fonts = rpr.find(qn("w:rFonts"))
+            if fonts is None:
+                fonts = rpr.makeelement(qn("w:rFonts"), {})
+                rpr.insert(0, fonts)
+            fonts.set(qn("w:eastAsia"), cjk_font)
+            fonts.attrib.pop(qn("w:eastAsiaTheme"), None)  # a theme font would override the named one
+        doc.save(str(path))
+        _fix_zip_times(path)
+        return path.read_bytes()
 
 
 def _fix_zip_times(path: Path) -> None:
@@ -72,16 +91,22 @@ def notebook_body_html(executed) -> str:
     """The executed notebook (a path or the notebook itself) as plain HTML without code (markdown,
     tables, embedded images) for pandoc."""
     import nbformat
-    from nbconvert import HTMLExporter
 
     nb = executed if isinstance(executed, nbformat.NotebookNode) else nbformat.read(str(executed), as_version=4)
-    exporter = HTMLExporter(template_name="basic", embed_images=True, exclude_input=True,
-                            exclude_input_prompt=True, exclude_output_prompt=True, anchor_link_text="")
-    body, _ = exporter.from_notebook_node(nb)
+    body, _ = _body_exporter().from_notebook_node(nb)
     body = re.sub(r'<a class="anchor-link"[^>]*>[^<]*</a>', "", body)  # the headings' '¶' links
     # random ids (pandas Styler's table uuids, papermill's injected cell ids) would become Word bookmarks
     body = re.sub(r'\s(?:id|name)="(?:T_[0-9a-f]{5}|cell-id=)[^"]*"', "", body)
     return f'<html><head><meta charset="utf-8"><title>Report</title></head><body>{body}</body></html>'
+
+
+@lru_cache(maxsize=1)
+def _body_exporter():
+    """One per process: building it loads and compiles the templates."""
+    from analysis.pipeline.render import html_exporter
+
+    return html_exporter(template_name="basic", embed_images=True, exclude_input=True,
+                        exclude_input_prompt=True, exclude_output_prompt=True, anchor_link_text="")
 
 
 DATA_URI = re.compile(r'src="data:image/(png|jpeg|gif|svg\+xml);base64,([^"]+)"')
@@ -106,16 +131,36 @@ def images_to_files(html: str, folder: Path) -> str:
 def render_notebook_docx(executed, docx_path: str | Path) -> Path:
     """Executed notebook (a path, or the notebook in memory) -> a Word document (headings, real tables,
     embedded figures), written atomically."""
+    return start_notebook_docx(executed, docx_path)()
+
+
+def start_notebook_docx(executed, docx_path: str | Path) -> Callable[[], Path]:
+    """Start pandoc on the notebook and return at once; the function returned waits for it and writes
+    ``docx_path`` (so the HTML pages can be rendered meanwhile: pandoc takes most of a second)."""
     html = notebook_body_html(executed)
-    with tempfile.TemporaryDirectory() as tmp:
-        ref = reference_docx(Path(tmp) / "reference.docx")
-        src = Path(tmp) / "report.html"
-        src.write_text(images_to_files(html, Path(tmp)), encoding="utf-8")
-        out = Path(tmp) / "report.docx"
+    tmp = tempfile.TemporaryDirectory()
+    try:
+        folder = Path(tmp.name)
+        ref = reference_docx(folder / "reference.docx")
+        src = folder / "report.html"
+        src.write_text(images_to_files(html, folder), encoding="utf-8")
+        out = folder / "report.docx"
         # images are read from this folder only; the page is the notebook's own (no remote links)
-        _pandoc("--from=html", "--to=docx", f"--reference-doc={ref}", f"--resource-path={tmp}", "-o", str(out),
-                str(src))
-        data = out.read_bytes()
-    with atomic_path(docx_path, suffix=".docx") as tmp_out:
-        tmp_out.write_bytes(data)
-    return Path(docx_path)
+        pandoc = _start_pandoc("--from=html", "--to=docx", f"--reference-doc={ref}", f"--resource-path={folder}",
+                               "-o", str(out), str(src))
+    except BaseException:
+        tmp.cleanup()
+        raise
+
+    def finish() -> Path:
+        try:
+            _, stderr = pandoc.communicate()
+            if pandoc.returncode != 0:
+                raise RuntimeError(f"pandoc --from=html --to=docx failed: {stderr.decode(errors='replace')[-2000:]}")
+            with atomic_path(docx_path, suffix=".docx") as tmp_out:
+                tmp_out.write_bytes(out.read_bytes())
+        finally:
+            tmp.cleanup()
+        return Path(docx_path)
+
+    return finish

@@ -108,14 +108,19 @@ def execute(task: Task) -> tuple[str, float, str | None]:
     job = task.job
     try:
         nb = _execute_notebook(task)
-        # the working copy with code: the reader's own fonts draw its Chinese (subsetting costs ~1 s a page)
-        render_notebook_html(nb, task.executed.with_suffix(".html"), hide_code=False, embed_font=False)
-        if task.html is not None:  # a published page carries its glyphs
-            render_notebook_html(nb, task.html, hide_code=True, font_cache=task.font_cache)
-            if job.spec.report:  # the Word report beside the HTML one, from the same executed notebook
-                from analysis.pipeline.docx import render_notebook_docx
+        docx_done = None
+        if task.html is not None and job.spec.report:  # the Word report beside the HTML one, same notebook
+            from analysis.pipeline.docx import start_notebook_docx
 
-                render_notebook_docx(nb, task.html.with_suffix(".docx"))
+            docx_done = start_notebook_docx(nb, task.html.with_suffix(".docx"))  # pandoc runs meanwhile
+        try:
+            # the working copy with code: the reader's own fonts draw its Chinese (subsetting costs ~1 s a page)
+            render_notebook_html(nb, task.executed.with_suffix(".html"), hide_code=False, embed_font=False)
+            if task.html is not None:  # a published page carries its glyphs
+                render_notebook_html(nb, task.html, hide_code=True, font_cache=task.font_cache)
+        finally:
+            if docx_done is not None:  # waited for even when a page failed: no pandoc left running
+                docx_done()
     except KeyboardInterrupt:
         raise
     except BaseException as exc:  # noqa: BLE001 - every failure is reported, then the run stops
@@ -131,28 +136,26 @@ def _execute_notebook(task: Task):
     """papermill in this process's warm kernel, or in a kernel of its own; a kernel that never started is retried."""
     import papermill as pm
 
+    from analysis.pipeline import kernels
+    from analysis.pipeline.engine import ENGINE
+
     job = task.job
+    # saved once at the end (and on a failure), not after every cell: see engine.WarmKernelEngine
     common = dict(parameters=task.parameters, kernel_name="python3", progress_bar=task.progress_bar,
-                  cwd=str(task.cwd), execution_timeout=task.timeout, start_timeout=120, log_output=False)
+                  cwd=str(task.cwd), execution_timeout=task.timeout, start_timeout=120, log_output=False,
+                  engine_name=ENGINE, request_save_on_cell_execute=False, partial_path=str(task.executed))
     for attempt in range(KERNEL_START_ATTEMPTS):
         try:
             if not task.warm_kernel:
-                from analysis.pipeline.kernels import KERNEL_ARGUMENTS
-
                 return pm.execute_notebook(str(job.spec.path), str(task.executed), **common,
-                                           extra_arguments=list(KERNEL_ARGUMENTS))
-            from analysis.pipeline import kernels
-
+                                           extra_arguments=list(kernels.KERNEL_ARGUMENTS))
             kernel = kernels.kernel_for(task.cwd)
             kernel.prepare()
-            return pm.execute_notebook(str(job.spec.path), str(task.executed), **common,
-                                       engine_name=kernels.ENGINE, km=kernel.km)
+            return pm.execute_notebook(str(job.spec.path), str(task.executed), **common, km=kernel.km, kc=kernel.kc)
         except Exception as exc:  # noqa: BLE001 - only a kernel that never started (or reset) is retried
             if attempt + 1 == KERNEL_START_ATTEMPTS or not kernel_never_started(exc):
                 raise
             if task.warm_kernel:
-                from analysis.pipeline import kernels
-
                 kernels.discard()
     raise AssertionError("unreachable")
 

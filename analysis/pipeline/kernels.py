@@ -3,11 +3,14 @@
 Starting a kernel and importing pandas, statsmodels, matplotlib and the package cost 3-5 s a
 notebook, more than most notebooks' analysis. So each worker process (or the runner itself with
 ``--jobs 1``) starts one kernel and runs its notebooks in it one after another, papermill
-executing each through :class:`WarmKernelEngine`; before each later notebook
+executing each through ``engine.WarmKernelEngine``; before each later notebook
 ``kernel_state.restore`` puts back the state a fresh kernel starts with. A kernel is discarded
 after a notebook failed (it may have stopped half-way through anything) or died, and when the
 next notebook needs another working directory. ``--fresh-kernels`` gives every notebook its own
 kernel, papermill's default.
+
+Only jupyter_client is imported here, so a worker can launch its kernel first and load papermill
+while the kernel boots (:func:`launch`).
 """
 
 from __future__ import annotations
@@ -18,12 +21,7 @@ from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
-from papermill.clientwrap import PapermillNotebookClient
-from papermill.engines import NBClientEngine, papermill_engines
-from papermill.log import logger
-from papermill.utils import remove_args
 
-ENGINE = "analysis-warm-kernel"
 KERNEL_NAME = "python3"
 # the kernel's own chatter (transport notices at start, the SIGINT jupyter_client sends before
 # every shutdown) is not the user's concern; cell errors come as messages. History in memory:
@@ -41,21 +39,31 @@ class WarmKernel:
     """One started kernel; :meth:`prepare` before each notebook."""
 
     def __init__(self, cwd: Path, start_timeout: float = 120):
+        """Launch the kernel process; :meth:`ready` waits for it (the kernel boots meanwhile)."""
         self.cwd = Path(cwd)
+        self.start_timeout = start_timeout
         self.km = AsyncKernelManager(kernel_name=KERNEL_NAME)
         run_sync(self.km.start_kernel)(cwd=str(self.cwd), extra_arguments=list(KERNEL_ARGUMENTS))
         self.used = False
-        try:
-            kc = self.km.blocking_client()
-            kc.start_channels()
+        self.started = False
+        # one client for the kernel's life: a new one waits 0.2 s for the kernel's messages to settle
+        # (jupyter_client's wait_for_ready) before every notebook; nbclient reads only its own replies
+        self.kc = self.km.client()
+
+    def ready(self) -> "WarmKernel":
+        """Wait until the kernel answers, then note the state every notebook starts from (once)."""
+        if not self.started:
             try:
-                kc.wait_for_ready(timeout=start_timeout)  # "Kernel died before replying to kernel_info"
-            finally:
-                kc.stop_channels()
-            self._run(SNAPSHOT, start_timeout)
-        except BaseException:
-            self.shutdown()
-            raise
+                self.kc.start_channels()
+                # raises "Kernel died before replying to kernel_info"
+                run_sync(self.kc.wait_for_ready)(timeout=self.start_timeout)
+                self.kc.allow_stdin = False
+                self._run(SNAPSHOT, self.start_timeout)
+            except BaseException:
+                self.shutdown()
+                raise
+            self.started = True
+        return self
 
     def alive(self) -> bool:
         return bool(run_sync(self.km.is_alive)())
@@ -68,73 +76,63 @@ class WarmKernel:
 
     def _run(self, code: str, timeout: float) -> None:
         """Run ``code`` silently (no output, no history entry, the counter unchanged); raise on error."""
-        kc = self.km.blocking_client()
-        kc.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)
-        try:
-            msg_id = kc.execute(code, silent=True, store_history=False)
-            deadline = time.monotonic() + timeout
-            while True:
-                try:
-                    reply = kc.get_shell_msg(timeout=1)
-                except queue.Empty:
-                    if not self.alive():
-                        raise KernelError("the kernel died while being prepared for the next notebook") from None
-                    if time.monotonic() > deadline:
-                        raise KernelError(f"the kernel did not answer within {timeout:.0f} s") from None
-                    continue
-                if reply["parent_header"].get("msg_id") == msg_id:
-                    break
-        finally:
-            kc.stop_channels()
+        msg_id = self.kc.execute(code, silent=True, store_history=False)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                reply = run_sync(self.kc.get_shell_msg)(timeout=1)
+            except queue.Empty:
+                if not self.alive():
+                    raise KernelError("the kernel died while being prepared for the next notebook") from None
+                if time.monotonic() > deadline:
+                    raise KernelError(f"the kernel did not answer within {timeout:.0f} s") from None
+                continue
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
         content = reply["content"]
         if content.get("status") != "ok":
             raise KernelError(f"{content.get('ename')}: {content.get('evalue')}")
 
     def shutdown(self) -> None:
+        """Stop the kernel at once: it is discarded after its notebooks are done (or after a failure),
+        so there is nothing left for it to finish (a polite shutdown waits about 0.4 s)."""
+        try:
+            self.kc.stop_channels()
+        except Exception:  # noqa: BLE001 - channels never started
+            pass
         try:
             if self.km.has_kernel:
-                run_sync(self.km.shutdown_kernel)(now=False)
+                run_sync(self.km.shutdown_kernel)(now=True)
         except Exception:  # noqa: BLE001 - a kernel that is already gone is shut down
             pass
         run_sync(self.km.cleanup_resources)()
 
-
-class WarmKernelEngine(NBClientEngine):
-    """papermill's nbclient engine, executing in the kernel passed as ``km`` and leaving it running."""
-
-    @classmethod
-    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
-                                 start_timeout=60, execution_timeout=None, km=None, **kwargs):
-        kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
-        client = PapermillNotebookClient(
-            nb_man, km=km, timeout=execution_timeout, startup_timeout=start_timeout, kernel_name=kernel_name,
-            log=logger, log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file, **kwargs,
-        )
-        try:
-            return client.execute()
-        finally:
-            if client.kc is not None:  # the client is ours to close; the kernel is not
-                client.kc.stop_channels()
-
-
-papermill_engines.register(ENGINE, WarmKernelEngine)
 
 # the kernel this process keeps (worker processes each have their own)
 _kept: WarmKernel | None = None
 
 
 def kernel_for(cwd: Path) -> WarmKernel:
-    """This process's kernel, started (or restarted) when there is none, it died or ``cwd`` differs."""
+    """This process's kernel, ready; started (or restarted) when there is none, it died or ``cwd`` differs."""
+    launch(cwd)
+    try:
+        return _kept.ready()
+    except BaseException:
+        discard()
+        raise
+
+
+def launch(cwd: Path) -> None:
+    """Launch this process's kernel in ``cwd`` without waiting for it, unless a live one is kept there."""
     global _kept
     if _kept is not None and (_kept.cwd != Path(cwd) or not _kept.alive()):
         discard()
     if _kept is None:
         _kept = WarmKernel(cwd)
-    return _kept
 
 
 def discard() -> None:
-    """Shut down this process's kernel (after a failure, at the end of a run, when a worker exits)."""
+    """Stop this process's kernel (after a failure, at the end of a run, when a worker exits)."""
     global _kept
     kernel, _kept = _kept, None
     if kernel is not None:

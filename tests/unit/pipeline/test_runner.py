@@ -85,13 +85,16 @@ def test_runs_in_order_passes_declared_parameters_and_caches(pipeline, tiny_raw,
 
 def test_timeout_and_dead_kernel_have_their_own_messages(tmp_path, tiny_raw, default_params):
     nbdir = tmp_path / "nbs"
-    make_notebook(nbdir / "10_slow.ipynb", 'out_dir = "."', ["import time\ntime.sleep(30)"])
-    make_notebook(nbdir / "20_crash.ipynb", 'out_dir = "."', ["import os\nos._exit(1)"])
+    make_notebook(nbdir / "10_slow.ipynb", 'out_dir = "."', ["print('before the slow cell')", "import time\ntime.sleep(30)"])
+    make_notebook(nbdir / "20_crash.ipynb", 'out_dir = "."', ["print('before the crash')", "import os\nos._exit(1)"])
     paths = ProjectPaths(tiny_raw, tmp_path / "out")
     slow = run(dict(default_params, cell_timeout_s=2), paths, notebooks_dir=nbdir, only=["10"], echo=lambda s: None)
     assert slow.results[0].status == "failed" and "cell_timeout_s" in slow.results[0].error
     crash = run(default_params, paths, notebooks_dir=nbdir, only=["20"], echo=lambda s: None)
     assert crash.results[0].status == "failed" and "kernel died" in crash.results[0].error
+    # papermill saves only at the end now: the partially executed copies are written on these failures too
+    for stem, printed in (("10_slow", "before the slow cell"), ("20_crash", "before the crash")):
+        assert printed in (paths.executed / f"{stem}.ipynb").read_text(encoding="utf-8"), stem
 
 
 def test_unknown_notebook_in_only_is_refused(tmp_path, tiny_raw, default_params, pipeline):
