@@ -100,21 +100,28 @@ def _run_locked(args: argparse.Namespace, params: dict, paths) -> int:
         print(f"nothing changed since the last run (no file under the inputs or outputs differs); "
               f"its manifest stands: {paths.manifest}")
         return EXIT_OK
+    from analysis.pipeline.parallel import start_pool
     from analysis.pipeline.runner import run
 
-    problems = check_raw_data(paths)
-    if problems:
-        print(f"error: {len(problems)} problem(s) in the raw data under {paths.data_dir}:", file=sys.stderr)
-        for line in problems:
-            print(f"  {line}", file=sys.stderr)
-        return EXIT_INVALID
+    # the workers and their kernels start now, while the raw data are checked and the run planned
+    pool = start_pool(args.jobs, None if args.fresh_kernels else notebooks_dir or NOTEBOOKS_DIR) \
+        if args.jobs > 1 else None
     try:
+        problems = check_raw_data(paths)
+        if problems:
+            print(f"error: {len(problems)} problem(s) in the raw data under {paths.data_dir}:", file=sys.stderr)
+            for line in problems:
+                print(f"  {line}", file=sys.stderr)
+            return EXIT_INVALID
         kwargs = {"notebooks_dir": notebooks_dir} if notebooks_dir else {}
         outcome = run(params, paths, only=args.only, force=args.force, jobs=args.jobs,
-                      fresh_kernels=args.fresh_kernels, **kwargs)
+                      fresh_kernels=args.fresh_kernels, pool=pool, **kwargs)
     except (KeyError, ValueError) as exc:
         print(f"error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
         return EXIT_INVALID
+    finally:
+        if pool is not None:  # already done when the run ended; here for a refusal before it
+            pool.shutdown(wait=True, cancel_futures=True)
     if not outcome.ok:
         return EXIT_FAILED  # data problems were refused above with EXIT_INVALID
     uptodate.record(key, [r.notebook for r in outcome.results], paths.data_dir, paths.out_dir,

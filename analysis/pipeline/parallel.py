@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import multiprocessing
 import sys
+import threading
 import time
+from pathlib import Path
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Callable, TextIO
 
@@ -21,9 +23,10 @@ from analysis.pipeline.jobs import Task, execute
 Start = Callable[[str], "Task | None"]
 Finish = Callable[[str, str, float, "str | None"], None]
 
-# imported once in the fork server, so each worker starts with them loaded
-WORKER_PRELOAD = ["analysis.pipeline.jobs", "analysis.pipeline.kernels", "analysis.pipeline.render", "papermill",
-                  "nbconvert", "fontTools.subset"]
+# imported once in the fork server (about a second, while the runner checks the raw data), so each
+# worker starts with them loaded
+WORKER_PRELOAD = ["analysis.pipeline.jobs", "analysis.pipeline.kernels", "analysis.pipeline.engine",
+                  "analysis.pipeline.render", "papermill", "nbconvert", "fontTools.subset"]
 
 
 class LiveLine:
@@ -51,15 +54,18 @@ class LiveLine:
 
 
 def run_graph(order: list[str], deps: dict[str, set[str]], start: Start, finish: Finish, workers: int = 1,
-              live: LiveLine | None = None) -> None:
-    """Start each job in ``order`` once what it waits for is done; stop starting after a failure."""
+              live: LiveLine | None = None, pool: ProcessPoolExecutor | None = None) -> None:
+    """Start each job in ``order`` once what it waits for is done; stop starting after a failure.
+
+    ``pool``: workers already started (:func:`start_pool`), used when ``workers`` > 1 and shut down
+    at the end; without it they are started at the first job.
+    """
     live = live or LiveLine(enabled=False)
     started: set[str] = set()
     done: set[str] = set()  # finished well: what waits for them may start
     running: dict[Future, str] = {}
     since: dict[str, float] = {}
     stopped = False
-    pool: ProcessPoolExecutor | None = None
 
     def ready() -> str | None:
         return next((l for l in order if l not in started and deps[l] <= done), None)
@@ -84,7 +90,7 @@ def run_graph(order: list[str], deps: dict[str, set[str]], start: Start, finish:
                     record(label, *execute(task))
                 else:
                     if pool is None:
-                        pool = _pool(workers)
+                        pool = start_pool(workers)
                     running[pool.submit(execute, task)] = label
                     since[label] = time.perf_counter()
             if not running:
@@ -108,17 +114,37 @@ def run_graph(order: list[str], deps: dict[str, set[str]], start: Start, finish:
             kernels.discard()
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
-    """Workers forked from a server that has papermill and nbconvert loaded (safe, and cheap to start)."""
+def start_pool(workers: int, kernel_cwd: str | Path | None = None) -> ProcessPoolExecutor:
+    """``workers`` processes forked from a server that has papermill and nbconvert loaded (safe, and
+    cheap to start), all spawned now; with ``kernel_cwd`` each starts its kept kernel there at once,
+    so kernels start while the runner is still validating and planning."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(WORKER_PRELOAD)
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_started)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_started,
+                               initargs=(str(kernel_cwd) if kernel_cwd is not None else None,))
+
+    def spawn() -> None:  # the executor spawns a worker per task submitted while none is idle
+        for _ in range(workers):
+            pool.submit(_nothing)
+
+    # in the background: a spawn waits about a second for the fork server to load its modules
+    threading.Thread(target=spawn, name="start-workers", daemon=True).start()
+    return pool
 
 
-def _worker_started() -> None:
-    """A worker shuts down the kernel it kept when it exits (multiprocessing skips ``atexit``)."""
+def _nothing() -> None:
+    return None
+
+
+def _worker_started(kernel_cwd: str | None = None) -> None:
+    """A worker starts its kernel at once, and shuts it down when it exits (multiprocessing skips ``atexit``)."""
     from multiprocessing.util import Finalize
 
     from analysis.pipeline import kernels
 
     Finalize(None, kernels.discard, exitpriority=10)
+    if kernel_cwd is not None:
+        try:
+            kernels.kernel_for(Path(kernel_cwd))
+        except Exception:  # noqa: BLE001 - the first job starts it again and reports what went wrong
+            kernels.discard()

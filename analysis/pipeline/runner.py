@@ -15,7 +15,7 @@ import sys
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from analysis.hashing import file_sha256, files_sha256, tree_sha256, value_sha256
 from analysis.io import read_json, write_json
@@ -27,6 +27,9 @@ from analysis.pipeline.jobs import Job, JobResult, Task, plan_jobs
 from analysis.pipeline.notebooks import NotebookSpec, discover, select
 from analysis.pipeline.parallel import LiveLine, run_graph
 from analysis.pipeline.params import RUNTIME_NAMES, SCHEMA
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 
 @dataclass
@@ -115,11 +118,13 @@ def run(
     progress_bar: bool | None = None,
     jobs: int = 1,
     fresh_kernels: bool = False,
+    pool: ProcessPoolExecutor | None = None,
 ) -> RunOutcome:
     """Run the selected notebooks; ``jobs`` at once where the graph of reads and writes allows.
 
     Each worker runs its notebooks in one kept kernel, reset between them (``kernels``);
-    ``fresh_kernels`` starts a kernel for every notebook instead.
+    ``fresh_kernels`` starts a kernel for every notebook instead. ``pool``: the ``jobs`` workers,
+    started early (``parallel.start_pool``); it is shut down at the end.
     """
     started = datetime.now(timezone.utc)
     specs = select(discover(notebooks_dir), only)
@@ -195,7 +200,8 @@ def run(
             state.pop(job.stem, None)
         write_json(paths.run_state, state)
 
-    run_graph(order, deps, start, finish, workers=max(1, jobs), live=LiveLine(enabled=None if jobs > 1 else False))
+    run_graph(order, deps, start, finish, workers=max(1, jobs), live=LiveLine(enabled=None if jobs > 1 else False),
+              pool=pool)
     for job in planned:
         results.setdefault(job.label, JobResult(job.label, "not run", year=job.year))
     failed = any(r.status == "failed" for r in results.values())
