@@ -11,9 +11,11 @@ import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+import sys
+from typing import TYPE_CHECKING, Any, Iterator
 
-import pandas as pd
+if TYPE_CHECKING:  # not imported at run time: the runner writes JSON and text only (pandas costs 0.7 s)
+    import pandas as pd
 
 
 @contextmanager
@@ -62,7 +64,8 @@ def _json_default(o: Any) -> Any:
         return bool(o)
     if isinstance(o, Path):
         return o.as_posix()
-    if isinstance(o, (pd.Timestamp,)):
+    pandas = sys.modules.get("pandas")  # a Timestamp means pandas is loaded
+    if pandas is not None and isinstance(o, pandas.Timestamp):
         return o.isoformat()
     raise TypeError(f"not JSON serialisable: {type(o).__name__}")
 

@@ -29,6 +29,7 @@ class PlannedJob(Protocol):
     report: bool
 
 
+@lru_cache(maxsize=4096)
 def _tokens(pattern: str) -> tuple[str, ...]:
     """``**`` (any text), ``*`` (any text without '/'), ``?`` or a class (one character but '/'), or a literal."""
     out: list[str] = []
@@ -49,6 +50,7 @@ def _tokens(pattern: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=65536)  # the per-year jobs declare the same globs: each pair is compared once
 def globs_overlap(a: str, b: str) -> bool:
     """True when some path matches both globs (exact for ``*``, ``**``, ``?``; classes err towards True)."""
     ta, tb = _tokens(a), _tokens(b)

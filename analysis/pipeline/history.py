@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # imported where a table is built: the runner starts without pandas
+    import pandas as pd
 
 from analysis.hashing import file_sha256
 from analysis.io import read_json, write_csv
@@ -56,6 +57,8 @@ def snapshots(paths: ProjectPaths) -> list[Path]:
 
 def model_terms(numbers: dict[str, Any]) -> pd.DataFrame:
     """Long table of every model term in a numbers.json: model, term, estimate, se, n_obs."""
+    import pandas as pd
+
     rows = []
     for model, block in sorted((numbers or {}).items()):
         if not isinstance(block, dict) or not isinstance(block.get("terms"), dict):
