@@ -39,7 +39,8 @@ class WarmKernel:
     """One started kernel; :meth:`prepare` before each notebook."""
 
     def __init__(self, cwd: Path, start_timeout: float = 120):
-        """Launch the kernel process; :meth:`ready` waits for it (the kernel boots meanwhile)."""
+        """Launch the kernel process and queue the snapshot; :meth:`ready` waits for both (the kernel
+        boots and takes its snapshot meanwhile, while the caller goes on)."""
         self.cwd = Path(cwd)
         self.start_timeout = start_timeout
         self.km = AsyncKernelManager(kernel_name=KERNEL_NAME)
@@ -49,16 +50,21 @@ class WarmKernel:
         # one client for the kernel's life: a new one waits 0.2 s for the kernel's messages to settle
         # (jupyter_client's wait_for_ready) before every notebook; nbclient reads only its own replies
         self.kc = self.km.client()
+        try:
+            self.kc.start_channels()
+            self.kc.allow_stdin = False
+            # sent now, run as soon as the kernel listens (zmq keeps the message until it connects); its
+            # reply says the kernel is up, as kernel_info's would
+            self._snapshot = self._send(SNAPSHOT)
+        except BaseException:
+            self.shutdown()
+            raise
 
     def ready(self) -> "WarmKernel":
-        """Wait until the kernel answers, then note the state every notebook starts from (once)."""
+        """Wait until the kernel has taken the snapshot every notebook starts from."""
         if not self.started:
             try:
-                self.kc.start_channels()
-                # raises "Kernel died before replying to kernel_info"
-                run_sync(self.kc.wait_for_ready)(timeout=self.start_timeout)
-                self.kc.allow_stdin = False
-                self._run(SNAPSHOT, self.start_timeout)
+                self._wait(self._snapshot, self.start_timeout)
             except BaseException:
                 self.shutdown()
                 raise
@@ -76,14 +82,20 @@ class WarmKernel:
 
     def _run(self, code: str, timeout: float) -> None:
         """Run ``code`` silently (no output, no history entry, the counter unchanged); raise on error."""
-        msg_id = self.kc.execute(code, silent=True, store_history=False)
+        self._wait(self._send(code), timeout)
+
+    def _send(self, code: str) -> str:
+        return self.kc.execute(code, silent=True, store_history=False)
+
+    def _wait(self, msg_id: str, timeout: float) -> None:
+        """The reply to ``msg_id``; :class:`KernelError` when the kernel dies, does not answer or fails."""
         deadline = time.monotonic() + timeout
         while True:
             try:
                 reply = run_sync(self.kc.get_shell_msg)(timeout=1)
             except queue.Empty:
                 if not self.alive():
-                    raise KernelError("the kernel died while being prepared for the next notebook") from None
+                    raise KernelError("the kernel died while being prepared for a notebook") from None
                 if time.monotonic() > deadline:
                     raise KernelError(f"the kernel did not answer within {timeout:.0f} s") from None
                 continue

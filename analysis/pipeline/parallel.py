@@ -116,8 +116,8 @@ def run_graph(order: list[str], deps: dict[str, set[str]], start: Start, finish:
 
 def start_pool(workers: int, kernel_cwd: str | Path | None = None) -> ProcessPoolExecutor:
     """``workers`` processes forked from a server that has papermill and nbconvert loaded (safe, and
-    cheap to start), all spawned now; with ``kernel_cwd`` each starts its kept kernel there at once,
-    so kernels start while the runner is still validating and planning."""
+    cheap to start), all spawned now; with ``kernel_cwd`` each launches its kept kernel there at once,
+    so kernels boot while the runner is still validating and planning."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(WORKER_PRELOAD)
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_started,
@@ -137,14 +137,14 @@ def _nothing() -> None:
 
 
 def _worker_started(kernel_cwd: str | None = None) -> None:
-    """A worker starts its kernel at once, and shuts it down when it exits (multiprocessing skips ``atexit``)."""
+    """A worker launches its kernel at once, and shuts it down when it exits (multiprocessing skips ``atexit``)."""
     from multiprocessing.util import Finalize
 
     from analysis.pipeline import kernels
 
     Finalize(None, kernels.discard, exitpriority=10)
-    if kernel_cwd is not None:
+    if kernel_cwd is not None:  # it boots while the worker waits for its first job (which waits for it)
         try:
-            kernels.kernel_for(Path(kernel_cwd))
+            kernels.launch(Path(kernel_cwd))
         except Exception:  # noqa: BLE001 - the first job starts it again and reports what went wrong
             kernels.discard()
