@@ -168,6 +168,7 @@ def activity_logit_pooled(
     penalty: str = "firth",
     terms: list[str] | None = None,
     profile_terms: list[str] | None = None,
+    partial_effects: bool = True,
 ) -> ModelResult:
     """The pooled logit ``active ~ drivers + structure`` (no relationship effect).
 
@@ -178,7 +179,8 @@ def activity_logit_pooled(
     penalised likelihood intervals and likelihood-ratio p-values. A maximum-likelihood fit with
     fewer than ``MIN_VARYING_RELATIONSHIPS`` relationships with an active year is descriptive (no
     cluster-robust or dyadic SEs, intervals or p-values). It credits the drivers with persistent
-    differences between relationships; the default is the dynamic model.
+    differences between relationships; the default is the dynamic model. ``partial_effects=False``
+    leaves the partial-effect columns empty.
     """
     model = "activity_logit_pooled"
     terms = list(terms or ACTIVITY_TERMS)
@@ -225,7 +227,7 @@ def activity_logit_pooled(
     for c in ["se_twoway", "ci_low_twoway", "ci_high_twoway", "p_twoway"]:
         if c not in table:
             table[c] = np.nan
-    table = with_ape(table, binary_ape(X, fit, cov, ci_level))
+    table = with_ape(table, binary_ape(X, fit, cov, ci_level) if partial_effects else None)
     if small:
         table[["ape_se", "ape_ci_low", "ape_ci_high"]] = np.nan
     numbers = headline_numbers(table, warn, fit_label, penalised=fit.penalised, se_type=se_type,

@@ -42,10 +42,10 @@ def initial_conditions(panel: pd.DataFrame, used: pd.DataFrame, terms: list[str]
 
 
 def _fallback(panel, year_effects, ci_level, min_events_per_parameter, penalty, terms, profile_terms,
-              why: str) -> ModelResult:
+              partial_effects, why: str) -> ModelResult:
     """The pooled (penalised) logit in the default's place, saying so on every row."""
     r = activity_logit_pooled(panel, year_effects, ci_level, min_events_per_parameter, penalty, terms,
-                              profile_terms=profile_terms)
+                              profile_terms=profile_terms, partial_effects=partial_effects)
     msg = (f"The dynamic random-effects logit is not estimable on these data ({why}); shown instead: the pooled "
            "logit, which does not separate persistent differences between relationships from the drivers, so "
            "its driver estimates are biased away from zero where relationships differ.")
@@ -69,6 +69,7 @@ def activity_logit(
     terms: list[str] | None = None,
     n_nodes: int = DEFAULT_NODES,
     profile_terms: list[str] | None = None,
+    partial_effects: bool = True,
 ) -> ModelResult:
     """P(active_it) = Λ(x_it β + c_i), c_i = ψ·active_first_i + ξ·x̄_i + σ a_i, a_i ~ N(0, 1).
 
@@ -83,7 +84,8 @@ def activity_logit(
     instead, with a note saying so (``numbers["dynamic"] = False``; a Firth fallback carries its
     profile-likelihood intervals and likelihood-ratio p-values). With fewer than
     ``MIN_VARYING_RELATIONSHIPS`` relationships with an active year the model is descriptive: no
-    dyadic or clustered SEs, intervals or p-values (the note says so).
+    dyadic or clustered SEs, intervals or p-values (the note says so). ``partial_effects=False``
+    leaves the partial-effect columns empty (the multiverse reads the coefficients only).
     """
     given_terms, terms = terms, list(terms or ACTIVITY_TERMS)
     needed = ["active", "relationship_id", "year"] + terms
@@ -91,7 +93,7 @@ def activity_logit(
         return empty_result(MODEL, f"the panel lacks column(s) {', '.join(missing)}")
     if "observed" in panel:
         panel = panel[panel["observed"].astype(bool)]
-    opts = (year_effects, ci_level, min_events_per_parameter, penalty, given_terms, profile_terms)
+    opts = (year_effects, ci_level, min_events_per_parameter, penalty, given_terms, profile_terms, partial_effects)
     df = panel.dropna(subset=needed).sort_values(["relationship_id", "year"]).reset_index(drop=True)
     n_rel = int(df["relationship_id"].nunique())
     if df.empty or df["active"].nunique() < 2:
@@ -149,7 +151,8 @@ def activity_logit(
     table["label"] = [EXTRA_LABELS.get(t, lab) for t, lab in zip(table["term"], table["label"])]
     table = with_cluster_columns(table, names, se_cl_rep, ci_level, inference=not small)
     table.loc[is_sig.to_numpy(), ["p_cluster", "ci_low_cluster", "ci_high_cluster"]] = np.nan
-    table = with_ape(table, average_partial_effects(Xk, theta, vcov, ci_level, prob=average_probability(n_nodes)))
+    table = with_ape(table, average_partial_effects(Xk, theta, vcov, ci_level, prob=average_probability(n_nodes))
+                     if partial_effects else None)
     if small:
         table[["ape_se", "ape_ci_low", "ape_ci_high"]] = np.nan
     numbers = headline_numbers(table, warn, fit_label, penalised=False, dynamic=True, se_type=se_type,
