@@ -50,10 +50,9 @@ report: $(STAMP) ## Rebuild only the report (reports/report.html)
 
 test: $(STAMP) ## Check the import layers (lint-imports), then run every test and notebook (nbval)
 	$(ENV_DIR)/bin/lint-imports --no-cache --no-logo
-	@# the tests run on both cores (a test file stays on one worker: its fixtures are shared);
-	@# the notebooks run after, one by one in NN order, as they build on each other's outputs
-	$(PY) -m pytest tests -n 2 --dist loadfile -p no:cacheprovider
-	$(PY) -m pytest notebooks --nbval-lax --nbval-cell-timeout=900 -p no:cacheprovider
+	@# on both cores: a test file stays on one worker (its fixtures are shared), the notebooks run under nbval
+	@# on one worker, one by one in NN order as they build on each other's outputs (conftest.py)
+	$(PY) -m pytest tests notebooks -n 2 --dist loadfile --nbval-lax --nbval-cell-timeout=900 --nbval-kernel-startup-timeout=180 -p no:cacheprovider
 
 lab: $(STAMP) ## Open JupyterLab on notebooks/ in the project's environment (its python3 kernel runs them)
 	$(PY) -m jupyterlab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)

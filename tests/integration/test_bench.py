@@ -8,10 +8,13 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from analysis.panel.build import build_panel_from_files
 from analysis.paths import PROJECT_ROOT
 from bench.generators import bench_network, write_event_log
+
+pytestmark = pytest.mark.costly(20)  # seconds: started first (conftest.py)
 
 SCRIPT = PROJECT_ROOT / "bench" / "run_bench.py"
 

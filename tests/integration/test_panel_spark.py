@@ -1,6 +1,7 @@
 """The same panel SQL on a local Spark session gives the duckdb panel (issue 6, item 4).
 
-Skipped when pyspark (the optional extra ``.[spark]``) or Java is missing."""
+Skipped when pyspark (the optional extra ``.[spark]``) or Java is missing. A Spark panel takes 5-10 s
+even on small data (a query plan of many stages), so each case is one that no other covers."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from analysis.sim import simulate  # noqa: E402
 from analysis.panel.build import PanelInputs, build_panel, build_panel_from_files  # noqa: E402
 from bench.generators import bench_network, write_event_log  # noqa: E402
 
-pytestmark = pytest.mark.spark
+pytestmark = [pytest.mark.costly(90), pytest.mark.spark]
 
 
 @pytest.fixture(scope="module")
@@ -38,16 +39,8 @@ def test_spark_equals_duckdb_at_1e5_events(spark, tmp_path_factory):
     pd.testing.assert_frame_equal(got, expected)
 
 
-def test_spark_equals_duckdb_on_frames_with_options(spark):
-    sim = simulate.simulate_dataset(300, 8, seed=3)
-    cities = sim.cities.assign(prefecture_id=sim.cities["city_id"].where(sim.cities["level"] == "prefecture"))
-    raw = PanelInputs(cities, sim.relationships, sim.events)
-    for kwargs in ({}, {"start_year": 2020, "min_events": 2, "dormancy_years": 2}):
-        pd.testing.assert_frame_equal(build_panel(raw, engine="spark", spark=spark, **kwargs),
-                                      build_panel(raw, engine="duckdb", **kwargs))
-
-
-def test_spark_equals_duckdb_with_observation_windows(spark):
+def test_spark_equals_duckdb_with_observation_windows_and_options(spark):
+    # frames in memory (the 1e5 test reads files), with and without the panel's options
     from tests.unit.panel.test_build import random_windows
 
     sim = simulate.simulate_dataset(300, 8, seed=4)
@@ -66,7 +59,7 @@ def test_spark_equals_duckdb_on_pairs_with_several_relationships(spark):
 
     cities, rels, events = shared_pairs(5)
     raw = PanelInputs(cities, rels, events)
-    for kwargs in ({}, {"unit": "relationship"}, {"start_year": 2020, "min_events": 2}):
+    for kwargs in ({}, {"unit": "relationship"}):  # the options are checked above
         expected = build_panel(raw, engine="duckdb", **kwargs)
         assert kwargs or expected["relationship_ids"].str.contains(";").any()
         pd.testing.assert_frame_equal(build_panel(raw, engine="spark", spark=spark, **kwargs), expected)

@@ -30,8 +30,8 @@ from analysis.report.figure_list import CHAPTER_FIGURES
 from analysis.report.tidy import load_model_tables
 from tests.integration.runs import manifest, run_cli, statuses
 
-pytestmark = pytest.mark.skipif(not (DEFAULT_DATA_DIR / "relationships.csv").exists(),
-                                reason="default dataset not present")
+pytestmark = [pytest.mark.costly(150), pytest.mark.skipif(not (DEFAULT_DATA_DIR / "relationships.csv").exists(),
+                                reason="default dataset not present")]
 
 
 def snapshot_bytes(out: Path) -> dict[str, bytes]:

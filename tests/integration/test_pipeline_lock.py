@@ -21,8 +21,8 @@ from analysis.pipeline.lock import holder
 
 from tests.conftest import make_notebook
 
-pytestmark = pytest.mark.skipif(not (DEFAULT_DATA_DIR / "relationships.csv").exists(),
-                                reason="default dataset not present")
+pytestmark = [pytest.mark.costly(30), pytest.mark.skipif(not (DEFAULT_DATA_DIR / "relationships.csv").exists(),
+                                reason="default dataset not present")]
 
 LOGGED = """
 import os, time

@@ -7,8 +7,12 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from analysis.paths import PROJECT_ROOT
 from tests.integration.runs import run_cli
+
+pytestmark = pytest.mark.costly(60)  # seconds: started first (conftest.py)
 
 
 def test_simulated_data_runs_through_the_same_notebooks_and_recovers_effects(tmp_path):

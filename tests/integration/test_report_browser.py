@@ -15,7 +15,7 @@ from analysis.paths import DEFAULT_DATA_DIR, NOTEBOOKS_DIR, PROJECT_ROOT, Projec
 from analysis.pipeline.render import render_notebook_html
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (Debian package 'chromium')")
+pytestmark = [pytest.mark.costly(30), pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (Debian package 'chromium')")]
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,8 @@ from statsmodels.stats.multitest import multipletests
 from analysis.models import multiverse as mv
 from analysis.models.power import simulate_activity_panel
 
+pytestmark = pytest.mark.costly(20)  # seconds: started first (conftest.py)
+
 
 @pytest.fixture(scope="module")
 def small():
@@ -75,3 +77,13 @@ def test_the_cache_is_keyed_on_the_modules_the_sweep_runs_not_on_unrelated_ones(
     names = {p.name for p in mv.sweep_sources()}
     assert {"multiverse.py", "binary.py", "dynamic.py", "re_logit.py", "firth.py", "dyadic.py", "result.py"} <= names
     assert not names & {"power.py", "counts.py", "survival.py", "registry.py"}
+
+
+@pytest.mark.parametrize("spec", list(mv.SPECIFICATIONS))
+def test_the_sweep_skips_partial_effects_and_keeps_every_coefficient(small, spec):
+    full = mv.SPECIFICATIONS[spec](small)
+    lean = mv.SPECIFICATIONS[spec](small, partial_effects=False)
+    assert full.ok and lean.ok and full.table["ape"].notna().any()
+    assert lean.table["ape"].isna().all() and lean.table["ape_se"].isna().all()
+    kept = [c for c in full.table.columns if not c.startswith("ape")]
+    assert lean.table[kept].equals(full.table[kept])

@@ -14,6 +14,8 @@ from analysis.pipeline.cli import EXIT_FAILED, EXIT_INVALID, main
 
 from tests.conftest import make_notebook
 
+pytestmark = pytest.mark.costly(25)  # seconds: started first (conftest.py)
+
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "analysis", *args], cwd=PROJECT_ROOT,

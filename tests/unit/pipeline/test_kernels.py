@@ -12,6 +12,8 @@ import pytest
 from analysis.pipeline import jobs, kernels
 from analysis.pipeline.notebooks import NotebookSpec
 
+pytestmark = pytest.mark.costly(20)  # seconds: started first (conftest.py)
+
 # a library function that warns: its once-only registry outlives a notebook, as any module's does
 WARNER = "import warnings\n\ndef warn():\n    warnings.warn('from a library', UserWarning)\n"
 

@@ -12,6 +12,8 @@ from analysis.pipeline.runner import run
 
 from tests.conftest import make_notebook
 
+pytestmark = pytest.mark.costly(20)  # seconds: started first (conftest.py)
+
 # Each writer sleeps so that, on two workers, they overlap in time; numbers.json gets keys from both.
 WRITER = """
 import time

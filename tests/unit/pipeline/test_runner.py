@@ -15,6 +15,8 @@ from analysis.pipeline.runner import read_files, run
 
 from tests.conftest import make_notebook
 
+pytestmark = pytest.mark.costly(30)  # seconds: started first (conftest.py)
+
 READ_RAW = """
 from pathlib import Path
 import hashlib
