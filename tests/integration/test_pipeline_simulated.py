@@ -17,7 +17,7 @@ pytestmark = pytest.mark.costly(60)  # seconds: started first (conftest.py)
 
 def test_simulated_data_runs_through_the_same_notebooks_and_recovers_effects(tmp_path):
     sim, out = tmp_path / "sim", tmp_path / "out"
-    made = subprocess.run([sys.executable, "-m", "analysis", "simulate", "--relationships", "600", "--years", "8",
+    made = subprocess.run([sys.executable, "-m", "analysis", "simulate", "--relationships", "400", "--years", "8",
                            "--seed", "3", "--out", str(sim)], cwd=PROJECT_ROOT, capture_output=True, text=True)
     assert made.returncode == 0, made.stderr
     result = run_cli("--data-dir", str(sim), "--out", str(out), "--only", "00", "10", "30")
