@@ -25,12 +25,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    scopes = {item.nodeid: _scope(item.nodeid) for item in items}
     seconds: dict[str, float] = {}
     for item in items:
-        mark = item.get_closest_marker("costly")
-        cost = NOTEBOOK_SECONDS if _scope(item.nodeid) == NOTEBOOKS else (mark.args[0] if mark else 0)
-        seconds[_scope(item.nodeid)] = max(seconds.get(_scope(item.nodeid), 0), cost)
-    items.sort(key=lambda item: -seconds[_scope(item.nodeid)])  # stable: each file keeps its order
+        scope, mark = scopes[item.nodeid], item.get_closest_marker("costly")
+        cost = NOTEBOOK_SECONDS if scope == NOTEBOOKS else (mark.args[0] if mark else 0)
+        seconds[scope] = max(seconds.get(scope, 0), cost)
+    items.sort(key=lambda item: -seconds[scopes[item.nodeid]])  # stable: each file keeps its order
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log):

@@ -120,7 +120,7 @@ def _run_locked(args: argparse.Namespace, params: dict, paths) -> int:
         print(f"error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
         return EXIT_INVALID
     finally:
-        if pool is not None:  # already done when the run ended; here for a refusal before it
+        if pool is not None:  # the workers stop their kernels as they exit
             pool.shutdown(wait=True, cancel_futures=True)
     if not outcome.ok:
         return EXIT_FAILED  # data problems were refused above with EXIT_INVALID

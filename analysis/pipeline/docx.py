@@ -28,19 +28,22 @@ def pandoc_path() -> str:
 
 
 def _pandoc(*args: str, stdin: bytes | None = None) -> bytes:
-    done = subprocess.run([pandoc_path(), *args], input=stdin, capture_output=True, env=_pandoc_env())
-    if done.returncode != 0:
-        raise RuntimeError(f"pandoc {' '.join(args[:3])} failed: {done.stderr.decode(errors='replace')[-2000:]}")
-    return done.stdout
+    return _start_pandoc(*args)(stdin)
 
 
-def _start_pandoc(*args: str) -> subprocess.Popen:
-    return subprocess.Popen([pandoc_path(), *args], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, env=_pandoc_env())
+def _start_pandoc(*args: str) -> Callable[[bytes | None], bytes]:
+    """Start pandoc; the function returned feeds it ``stdin``, waits, and returns its output or raises."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
+    proc = subprocess.Popen([pandoc_path(), *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env)
 
+    def wait(stdin: bytes | None = None) -> bytes:
+        out, err = proc.communicate(stdin)
+        if proc.returncode != 0:
+            raise RuntimeError(f"pandoc {' '.join(args[:3])} failed: {err.decode(errors='replace')[-2000:]}")
+        return out
 
-def _pandoc_env() -> dict[str, str]:
-    return {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
+    return wait
 
 
 def reference_docx(path: str | Path, cjk_font: str = CJK_FONT) -> Path:
@@ -146,7 +149,7 @@ def start_notebook_docx(executed, docx_path: str | Path) -> Callable[[], Path]:
         src.write_text(images_to_files(html, folder), encoding="utf-8")
         out = folder / "report.docx"
         # images are read from this folder only; the page is the notebook's own (no remote links)
-        pandoc = _start_pandoc("--from=html", "--to=docx", f"--reference-doc={ref}", f"--resource-path={folder}",
+        pandoc_done = _start_pandoc("--from=html", "--to=docx", f"--reference-doc={ref}", f"--resource-path={folder}",
                                "-o", str(out), str(src))
     except BaseException:
         tmp.cleanup()
@@ -154,9 +157,7 @@ def start_notebook_docx(executed, docx_path: str | Path) -> Callable[[], Path]:
 
     def finish() -> Path:
         try:
-            _, stderr = pandoc.communicate()
-            if pandoc.returncode != 0:
-                raise RuntimeError(f"pandoc --from=html --to=docx failed: {stderr.decode(errors='replace')[-2000:]}")
+            pandoc_done()
             with atomic_path(docx_path, suffix=".docx") as tmp_out:
                 tmp_out.write_bytes(out.read_bytes())
         finally:

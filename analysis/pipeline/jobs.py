@@ -1,8 +1,9 @@
 """One notebook job: what it is (a notebook, or a notebook for one year), how it is executed
 and rendered, and what came of it.
 
-:func:`execute` is the whole life of a job that runs: papermill executes the notebook in a fresh
-kernel, then the executed copy is rendered to HTML (and the report to Word) from memory. It
+:func:`execute` is the whole life of a job that runs: papermill executes the notebook (in the
+process's kept kernel, or a fresh one), then the executed copy is rendered to HTML (and the report
+to Word) from memory. It
 never raises on a notebook's failure: it returns the message a reader needs. It runs in the
 runner's process (``--jobs 1``) or in a worker process (``--jobs N``), so it takes and returns
 plain values.

@@ -63,11 +63,7 @@ class WarmKernel:
     def ready(self) -> "WarmKernel":
         """Wait until the kernel has taken the snapshot every notebook starts from."""
         if not self.started:
-            try:
-                self._wait(self._snapshot, self.start_timeout)
-            except BaseException:
-                self.shutdown()
-                raise
+            self._wait(self._snapshot, self.start_timeout)  # a failure: kernel_for discards the kernel
             self.started = True
         return self
 

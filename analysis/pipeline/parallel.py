@@ -57,8 +57,8 @@ def run_graph(order: list[str], deps: dict[str, set[str]], start: Start, finish:
               live: LiveLine | None = None, pool: ProcessPoolExecutor | None = None) -> None:
     """Start each job in ``order`` once what it waits for is done; stop starting after a failure.
 
-    ``pool``: workers already started (:func:`start_pool`), used when ``workers`` > 1 and shut down
-    at the end; without it they are started at the first job.
+    ``pool``: workers already started (:func:`start_pool`), used when ``workers`` > 1; whoever started
+    it shuts it down. Without it they are started at the first job and shut down here.
     """
     live = live or LiveLine(enabled=False)
     started: set[str] = set()
@@ -66,6 +66,7 @@ def run_graph(order: list[str], deps: dict[str, set[str]], start: Start, finish:
     running: dict[Future, str] = {}
     since: dict[str, float] = {}
     stopped = False
+    own_pool = pool is None
 
     def ready() -> str | None:
         return next((l for l in order if l not in started and deps[l] <= done), None)
@@ -106,7 +107,7 @@ def run_graph(order: list[str], deps: dict[str, set[str]], start: Start, finish:
                            f"notebook job {label} could not be run: {type(exc).__name__}: {exc}")
     finally:
         live.clear()
-        if pool is not None:
+        if own_pool and pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
         if workers == 1:  # the kernel kept here for this run's notebooks
             from analysis.pipeline import kernels

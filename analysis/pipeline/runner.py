@@ -124,7 +124,7 @@ def run(
 
     Each worker runs its notebooks in one kept kernel, reset between them (``kernels``);
     ``fresh_kernels`` starts a kernel for every notebook instead. ``pool``: the ``jobs`` workers,
-    started early (``parallel.start_pool``); it is shut down at the end.
+    started early by the caller (``parallel.start_pool``), who shuts them down.
     """
     started = datetime.now(timezone.utc)
     specs = select(discover(notebooks_dir), only)
