@@ -4,8 +4,8 @@ Each function fits R same-shaped panels in one set of array operations and reach
 optimum as the pipeline's own routine (tested against it): the pooled maximum-likelihood
 logit (``statsmodels`` Logit in ``binary.fit_binary``), the Firth logit with its penalised
 likelihood-ratio p-value (``firth.penalised_logit`` + ``profile_inference``), the
-random-intercept logit by Gauss–Hermite quadrature (``re_logit.fit_re_logit``; Newton with
-the analytic Hessian instead of L-BFGS-B plus a finite-difference Hessian) and the
+random-intercept logit by Gauss–Hermite quadrature (``re_logit.fit_re_logit``: Newton with
+the analytic Hessian, on balanced arrays instead of sparse relationship sums) and the
 dyadic-robust sandwich (``dyadic.dyadic_vcov``). Arrays: X (R, N, k) or (R, G, S, k) with
 S years per relationship; y likewise without k.
 """
@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special, stats
 
-from analysis.models.re_logit import LOG_SIGMA_BOUNDS, gh_rule
+from analysis.models.re_logit import LOG_SIGMA_BOUNDS, gh_rule, uphill
 from analysis.models.result import DIVERGING_COEF
 
 
@@ -220,13 +220,6 @@ def _re_pieces(theta, y, X, u, logw, hessian: bool):
     return log_li.sum(axis=1), s, H
 
 
-def _negative_definite(H: np.ndarray) -> np.ndarray:
-    """H shifted where needed so that a Newton step goes uphill (a Levenberg–Marquardt safeguard)."""
-    top = np.linalg.eigvalsh(H)[:, -1]
-    shift = np.where(top > -1e-8, top + 1e-3 * np.maximum(1.0, np.abs(H).max(axis=(1, 2))), 0.0)
-    return H - shift[:, None, None] * np.eye(H.shape[1])
-
-
 def _pieces_chunked(theta, y, X, u, logw, hessian: bool, elements: int = 100_000):
     """:func:`_re_pieces` over chunks of panels small enough to stay in cache."""
     R, G, S = y.shape
@@ -259,7 +252,7 @@ def re_logit(y: np.ndarray, X: np.ndarray, start: np.ndarray, n_nodes: int, maxi
         Hm[at_bound, -1, :], Hm[at_bound, :, -1] = 0.0, 0.0
         Hm[at_bound, -1, -1] = -1.0
         gm = np.where(at_bound[:, None] & (np.arange(k1) == k1 - 1), 0.0, g)
-        step = -_solve(_negative_definite(Hm), gm)
+        step = -_solve(uphill(Hm), gm)
         bad = ~np.isfinite(step).all(axis=1)
         step[bad] = 0.0
         new = theta[i] + step

@@ -2,7 +2,10 @@
 stability in the number of nodes, agreement with a derivative-free maximiser, and its fallback."""
 
 import numpy as np
+import pytest
+import statsmodels.api as sm
 from scipy import integrate, optimize, special
+from statsmodels.tools.numdiff import approx_fprime
 
 from analysis.models import re_logit
 from analysis.models.dynamic import activity_logit
@@ -43,6 +46,36 @@ def test_analytic_gradient_equals_numerical_gradient():
     _, s = re_logit.scores(theta, d)
     num = optimize.approx_fprime(theta, lambda t: re_logit.loglik(t, d), 1e-7)
     assert np.allclose(s.sum(0), num, atol=1e-4)
+
+
+@pytest.mark.parametrize("log_sigma", [np.log(0.8), np.log(2.5), -6.0])
+def test_analytic_hessian_equals_central_differences_of_the_gradient(log_sigma):
+    d = small_re_data(n_rel=25, n_t=5, sigma=1.5)
+    theta = np.array([0.1, 0.5, log_sigma])
+    ll, s, H = re_logit.derivatives(theta, d)
+    assert ll == re_logit.loglik(theta, d) and np.array_equal(s, re_logit.scores(theta, d)[1])
+    num = approx_fprime(theta, lambda t: re_logit.scores(t, d)[1].sum(0), epsilon=1e-5, centered=True)
+    assert np.allclose(H, H.T) and np.allclose(H, num, rtol=1e-5, atol=1e-6)
+
+
+def test_newton_and_quasi_newton_reach_the_same_maximum():
+    d = small_re_data(sigma=0.7, seed=9)
+    start = np.array([0.0, 0.0, np.log(0.5)])
+    newton, quasi = re_logit._newton(d, start, 24), re_logit._quasi_newton(d, start, 24)
+    assert newton.converged and quasi.converged
+    assert np.max(np.abs(newton.theta - quasi.theta)) < 1e-6 and abs(newton.loglik - quasi.loglik) < 1e-9
+
+
+def test_without_heterogeneity_sigma_stops_at_its_lower_bound_and_beta_is_the_pooled_logit():
+    rng = np.random.default_rng(2)
+    g = np.repeat(np.arange(80), 5)
+    X = np.column_stack([np.ones(len(g)), rng.normal(size=len(g))])
+    y = (rng.random(len(g)) < special.expit(0.2 + 0.6 * X[:, 1])).astype(float)
+    d = re_logit.Panel(y, X, g)
+    fit = re_logit.fit_re_logit(d, np.array([0.0, 0.0, np.log(0.5)]))
+    assert fit.converged and fit.theta[-1] == re_logit.LOG_SIGMA_BOUNDS[0]  # this draw's maximum is at σ → 0
+    pooled = sm.Logit(y, X).fit(disp=0)
+    assert np.allclose(fit.theta[:-1], pooled.params, atol=1e-4)
 
 
 def test_estimates_stop_moving_with_more_nodes_and_agree_with_nelder_mead():
