@@ -28,7 +28,8 @@ $(STAMP): requirements.lock pyproject.toml
 	@echo "Setting up the environment in $(ENV_DIR) from requirements.lock ..."
 	$(MAKE_ENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.lock
+	@# --no-deps: the lock holds every package, less the two it leaves out on purpose (scripts/lock.py)
+	$(PY) -m pip install --quiet --no-deps -r requirements.lock
 	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 

@@ -17,6 +17,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 LOCK = ROOT / "requirements.lock"
 ENV = ROOT / "environment.yml"
+# jsonschema imports rfc3987-syntax when it is installed (jupyter-events asks for it through
+# jsonschema[format-nongpl]), and building its IRI grammar with lark takes about 2 s in every process
+# that reads a notebook; nothing here checks IRIs. The lock leaves both out and is installed with
+# --no-deps (it holds every other package), so they never arrive.
+LEFT_OUT = ("rfc3987-syntax", "lark")
 PIN = re.compile(r"^([A-Za-z0-9_.\-\[\]]+)==([^\s;#]+)")
 
 
@@ -49,7 +54,8 @@ def main(argv: list[str]) -> int:
     if "--env-only" not in argv:
         subprocess.run(
             ["uv", "pip", "compile", "pyproject.toml", "--python-version", "3.11", "--no-header",
-             "-o", str(LOCK)], cwd=ROOT, check=True,
+             *[arg for name in LEFT_OUT for arg in ("--no-emit-package", name)], "-o", str(LOCK)],
+            cwd=ROOT, check=True,
         )
     ENV.write_text(environment_yml(read_pins(LOCK.read_text())), encoding="utf-8")
     return 0
