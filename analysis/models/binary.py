@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+# the modules, not statsmodels.api: it imports time series, graphics and datasets too (1 s per process)
+from statsmodels.discrete.discrete_model import Logit
 from scipy import stats
 
 from analysis.models.dyadic import dyadic_vcov, standard_errors
@@ -95,7 +96,7 @@ def fit_binary(
         with pywarnings.catch_warnings(record=True) as caught:
             pywarnings.simplefilter("always")
             try:
-                res = sm.Logit(y, Xk).fit(disp=0, maxiter=200, cov_type=cov_type, cov_kwds=cov_kwds)
+                res = Logit(y, Xk).fit(disp=0, maxiter=200, cov_type=cov_type, cov_kwds=cov_kwds)
             except Exception as exc:  # noqa: BLE001 - e.g. singular Hessian
                 warn.append(f"Maximum-likelihood logit failed ({type(exc).__name__}: {exc}).")
                 res = None
@@ -253,7 +254,7 @@ def _twoway(y, X, fit: BinaryFit, df: pd.DataFrame, ci_level: float, warn: list[
     try:
         with pywarnings.catch_warnings():
             pywarnings.simplefilter("ignore")
-            r2 = sm.Logit(y, X[fit.terms]).fit(disp=0, maxiter=200, cov_type="cluster", cov_kwds={"groups": g2})
+            r2 = Logit(y, X[fit.terms]).fit(disp=0, maxiter=200, cov_type="cluster", cov_kwds={"groups": g2})
     except Exception as exc:  # noqa: BLE001
         return tw, f"failed ({type(exc).__name__}: {exc})"
     z = z_value(ci_level)

@@ -7,7 +7,9 @@ import warnings as pywarnings
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.discrete.discrete_model import NegativeBinomial
+from statsmodels.genmod import families
+from statsmodels.genmod.generalized_linear_model import GLM
 from scipy import stats
 
 from analysis.models.dyadic import likelihood_dyadic, standard_errors
@@ -73,7 +75,7 @@ def event_counts(
     with pywarnings.catch_warnings(record=True):
         pywarnings.simplefilter("always")
         try:
-            nb = sm.NegativeBinomial(y, Xk, loglike_method="nb2")
+            nb = NegativeBinomial(y, Xk, loglike_method="nb2")
             res = nb.fit(disp=0, maxiter=500, method="bfgs", **cov)
             if not res.mle_retvals.get("converged", True) or not np.all(np.isfinite(res.bse)):
                 res = nb.fit(start_params=res.params, disp=0, maxiter=100, method="newton", **cov)
@@ -84,7 +86,7 @@ def event_counts(
             res = None
         if res is None:
             warn.append("The negative binomial did not converge; a Poisson model with cluster-robust SEs is reported.")
-            res = sm.GLM(y, Xk, family=sm.families.Poisson()).fit(**cov)
+            res = GLM(y, Xk, family=families.Poisson()).fit(**cov)
             fit_label = "Poisson GLM, cluster-robust by relationship"
     names = list(res.params.index)
     alpha = float(res.params["alpha"]) if "alpha" in res.params else None

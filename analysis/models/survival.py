@@ -7,7 +7,8 @@ import warnings as pywarnings
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.genmod import families
+from statsmodels.genmod.generalized_linear_model import GLM
 from scipy import stats
 
 from analysis.models.dyadic import dyadic_vcov, standard_errors
@@ -112,7 +113,7 @@ def fit_cloglog(y: np.ndarray, X: pd.DataFrame, groups: np.ndarray):
     """
     with pywarnings.catch_warnings():
         pywarnings.simplefilter("ignore")
-        glm = sm.GLM(y, X, family=sm.families.Binomial(link=sm.families.links.CLogLog()))
+        glm = GLM(y, X, family=families.Binomial(link=families.links.CLogLog()))
         return glm.fit(cov_type="cluster", cov_kwds={"groups": groups}, maxiter=200)
 
 
