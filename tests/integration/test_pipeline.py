@@ -1,7 +1,12 @@
-"""End to end on a copy of the default data: one complete run (notebooks in parallel, each in a
-fresh kernel), what it publishes (the report, the year pages, the Word report), a no-op rerun,
-identical bytes and notebook outputs from a sequential forced rerun in one kept kernel, and a
-new year of events that reruns exactly what reads it (issue 6).
+"""End to end on a copy of the default data: one complete run (notebooks in parallel on two workers,
+each keeping its kernel), what it publishes (the report, the year pages, the Word report, and the
+report as a browser shows it), a no-op rerun, identical bytes and notebook outputs from a sequential
+forced rerun in one kept kernel, and a new year of events that reruns exactly what reads it (issue 6).
+
+The two runs compared give each kernel a different history (in parallel each kernel runs about half
+the notebooks, in its own order; one by one a single kernel runs them all), so state one notebook left
+in a kernel would show as a difference. That a kept kernel shows what a fresh one shows is checked
+directly in tests/unit/pipeline/test_kernels.py.
 
 The complete run (module fixture) is left as it is; every test that runs again works on its own
 copy of it, so each test stands alone. How long a no-op run takes is measured in bench/, not here.
@@ -28,6 +33,7 @@ from analysis.pipeline.render import render_notebook_html
 from analysis.report import SECTIONS
 from analysis.report.figure_list import CHAPTER_FIGURES
 from analysis.report.tidy import load_model_tables
+from tests.integration.browser import looks_drawn, needs_chromium, screenshot
 from tests.integration.runs import manifest, run_cli, statuses
 
 pytestmark = [pytest.mark.costly(150), pytest.mark.skipif(not (DEFAULT_DATA_DIR / "relationships.csv").exists(),
@@ -64,12 +70,11 @@ test-2025-02,2025-06,,{b},{a},agreement,senior,industry,,,1,{rid},test_new_year,
 
 @pytest.fixture(scope="module")
 def full_run(tmp_path_factory) -> tuple[Path, Path, subprocess.CompletedProcess]:
-    """raw and out of one complete first run (notebooks in parallel, each in a fresh kernel); tests read it
-    and never change it."""
+    """raw and out of one complete first run (notebooks in parallel); tests read it and never change it."""
     root = tmp_path_factory.mktemp("pipeline")
     raw, out = root / "raw", root / "out"
     shutil.copytree(DEFAULT_DATA_DIR, raw)
-    result = run_cli("--data-dir", str(raw), "--out", str(out), "--jobs", "2", "--fresh-kernels")
+    result = run_cli("--data-dir", str(raw), "--out", str(out), "--jobs", "2")
     assert result.returncode == 0, result.stdout + result.stderr
     return raw, out, result
 
@@ -116,7 +121,7 @@ def test_no_op_rerun_skips_every_notebook_including_the_report(rerun_copy):
 
 
 def test_forced_sequential_rerun_writes_the_bytes_of_the_parallel_run_and_compares_with_it(full_run, rerun_copy):
-    """Parallel with a fresh kernel each, then one by one in one kept kernel: same tables, figures and outputs."""
+    """In parallel on two kernels, then one by one in one kernel: same tables, figures and outputs."""
     raw, out = rerun_copy
     before, outputs_before = snapshot_bytes(out), executed_outputs(out, ran_in=full_run[:2])
     assert before and len(outputs_before) > 10
@@ -124,7 +129,7 @@ def test_forced_sequential_rerun_writes_the_bytes_of_the_parallel_run_and_compar
     assert forced.returncode == 0, forced.stdout + forced.stderr
     assert set(statuses(out).values()) == {"ok"}
     assert snapshot_bytes(out) == before, "one by one or in parallel, same inputs must give identical bytes"
-    assert executed_outputs(out, ran_in=(raw, out)) == outputs_before, "a kept kernel must show what a fresh one shows"
+    assert executed_outputs(out, ran_in=(raw, out)) == outputs_before, "a kernel's history must not change what it shows"
     kept = sorted((out / "results/history").glob("*.json"))
     assert [p.read_bytes() for p in kept] == [(full_run[1] / "results/numbers.json").read_bytes()]
     assert manifest(out)["history"]["previous"] == kept[-1].name
@@ -194,6 +199,13 @@ def test_report_holds_every_section_and_no_error(page):
     assert STDERR_OUTPUT not in page
     assert not re.search(r"\b\w*Error\b:", page)
     assert "This is the first run" in page  # the manifest names no previous snapshot
+
+
+@needs_chromium
+def test_report_opens_in_a_browser_without_console_errors_and_renders(run, tmp_path):
+    pixels, errors = screenshot(run.report_html, tmp_path)
+    assert errors == [], "\n".join(errors)
+    assert pixels.shape[:2] == (2000, 1280) and looks_drawn(pixels)
 
 
 def test_the_stderr_check_can_fail(tmp_path):

@@ -18,6 +18,7 @@ from analysis.io import write_parquet
 from analysis.panel.build import build_panel
 from analysis.paths import NOTEBOOKS_DIR, PROJECT_ROOT, ProjectPaths
 from analysis.pipeline.render import render_notebook_html
+from tests.integration.browser import chromium, looks_drawn, needs_chromium, screenshot
 
 FIXTURE = PROJECT_ROOT / "tests" / "fixtures" / "valid"
 YEAR = 2023
@@ -78,6 +79,15 @@ def test_year_page_has_its_figure_and_a_summary(year_page):
     assert ("In 2023, 2 relationships had at least one recorded event (2 events between them); the most active were "
             "巴中市–虹口区 (友好交流城市) and 巴中市–Dannenberg (友好城市), with 1 event each. That is as many as in "
             "2022 (2 active): 1 became active and 1 fell quiet.") in page
+
+
+@needs_chromium
+def test_year_page_opens_in_a_browser_without_console_errors_and_renders(year_page, tmp_path):
+    pixels, errors = screenshot(year_page, tmp_path)
+    assert errors == [], "\n".join(errors)
+    assert looks_drawn(pixels)  # text, tables and the figure
+    dom = chromium(year_page.resolve().as_uri(), tmp_path, "--dump-dom").stdout
+    assert "关系 Relationship" in dom and 'title="CN-511900"' in dom and "NaN" not in dom
 
 
 def test_the_table_check_can_fail():

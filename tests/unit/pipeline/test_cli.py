@@ -88,3 +88,17 @@ def test_clean_removes_outputs_and_never_raw_data(tmp_path, tiny_raw):
     assert not (out / "data/processed").exists() and not (out / "results").exists()
     assert not (out / "reports").exists()
     assert (tiny_raw / "relationships.csv").exists()
+
+
+@pytest.mark.parametrize("fresh", [False, True])
+def test_notebooks_share_the_kept_kernel_unless_fresh_kernels_is_given(tmp_path, tiny_raw, monkeypatch, fresh):
+    nbdir, out = tmp_path / "nbs", tmp_path / "out"
+    for name in ("10_first", "20_second"):  # each writes its kernel's process id; 20 waits for 10 (it reads its file)
+        make_notebook(nbdir / f"{name}.ipynb", 'out_dir = "."',
+                      [f"import os\nfrom pathlib import Path\nPath(out_dir, '{name}.pid').write_text(str(os.getpid()))"],
+                      reads=["out/10_first.pid"] if name == "20_second" else [], writes=[f"out/{name}.pid"])
+    monkeypatch.setattr("analysis.pipeline.cli.check_raw_data", lambda paths: [])
+    args = ["run", "--notebooks", str(nbdir), "--data-dir", str(tiny_raw), "--out", str(out), "--jobs", "1"]
+    assert main(args + (["--fresh-kernels"] if fresh else [])) == 0
+    pids = [(out / f"{name}.pid").read_text() for name in ("10_first", "20_second")]
+    assert (pids[0] != pids[1]) is fresh
