@@ -131,7 +131,6 @@ def _newton(d: Panel, start: np.ndarray, n_nodes: int, maxiter: int = 100) -> RE
     theta = start.astype(float).copy()
     theta[-1] = np.clip(theta[-1], lo, hi)
     ll, s, H = derivatives(theta, d, n_nodes)
-    k1 = len(theta)
     message = f"no convergence in {maxiter} Newton steps"
     for _ in range(maxiter):
         g = s.sum(axis=0)
@@ -156,8 +155,21 @@ def _newton(d: Panel, start: np.ndarray, n_nodes: int, maxiter: int = 100) -> RE
         else:
             message = "no Newton step raises the likelihood"
             break
+        if lo < new[-1] < theta[-1]:
+            # σ falling: where the data show no heterogeneity the likelihood is flat in log σ and Newton
+            # would crawl down to the bound half a unit a step. Go there at once if it is at least as high
+            # and the likelihood falls as σ leaves it (the score in log σ has the sign of the score in σ²
+            # at 0): the bound is then the constrained maximum, not a point on the way to a small σ.
+            at_bound = np.append(new[:-1], lo)
+            if loglik(at_bound, d, n_nodes) >= ll_new:
+                bound = derivatives(at_bound, d, n_nodes)
+                if bound[1][:, -1].sum() <= 0:
+                    new, (ll_new, s_new, H_new) = at_bound, bound
+        gain = ll_new - ll
         theta, ll, s, H = new, ll_new, s_new, H_new
-        if np.max(np.abs(step)) < 1e-9 or abs(step @ gm) < 1e-13:  # the Newton decrement: nothing left to gain
+        # a step too small to move, the Newton decrement or the likelihood's gain: nothing left to gain
+        # (whether it converged is judged by the gradient below, not here)
+        if np.max(np.abs(step)) < 1e-9 or abs(step @ gm) < 1e-13 or abs(gain) < 1e-12 * max(1.0, abs(ll)):
             message = "Newton steps converged"
             break
     return REFit(theta, ll, _gradient_ok(theta, s.sum(axis=0), len(d.y)), message, H, s)

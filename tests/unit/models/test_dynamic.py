@@ -58,12 +58,15 @@ def test_analytic_hessian_equals_central_differences_of_the_gradient(log_sigma):
     assert np.allclose(H, H.T) and np.allclose(H, num, rtol=1e-5, atol=1e-6)
 
 
-def test_newton_and_quasi_newton_reach_the_same_maximum():
-    d = small_re_data(sigma=0.7, seed=9)
+@pytest.mark.parametrize("sigma, seed, n_rel", [(0.7, 9, 60), (0.2, 2, 300)])
+def test_newton_and_quasi_newton_reach_the_same_maximum(sigma, seed, n_rel):
+    # the second: a small σ inside the bounds (log σ about -2), which Newton must not mistake for the bound
+    d = small_re_data(n_rel=n_rel, sigma=sigma, seed=seed)
     start = np.array([0.0, 0.0, np.log(0.5)])
     newton, quasi = re_logit._newton(d, start, 24), re_logit._quasi_newton(d, start, 24)
     assert newton.converged and quasi.converged
     assert np.max(np.abs(newton.theta - quasi.theta)) < 1e-6 and abs(newton.loglik - quasi.loglik) < 1e-9
+    assert newton.theta[-1] > re_logit.LOG_SIGMA_BOUNDS[0] + 3
 
 
 def test_without_heterogeneity_sigma_stops_at_its_lower_bound_and_beta_is_the_pooled_logit():
