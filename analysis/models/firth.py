@@ -152,8 +152,11 @@ def _fit_fixed(y, X, j, value, b0, maxiter=100, tol=1e-7):
             if ll_new >= ll - 1e-10:
                 break
             step /= 2
+        gain = ll_new - ll
         b, ll, p, w, info = b_new, ll_new, p_new, w_new, info_new
-        if np.abs(step).max() < tol:
+        # the profile needs the maximum's value, not its place: stop when the likelihood no longer gains
+        # (where the others drift towards separation the steps shrink slowly, the likelihood hardly moves)
+        if np.abs(step).max() < tol or gain < 1e-10:
             break
     return ll, b
 
@@ -180,10 +183,13 @@ def profile_inference(y: np.ndarray, X: np.ndarray, fit: PenalisedFit, level: fl
     se = fit.bse
     for j in range(k) if which is None else which:
         warm = {"b": fit.params}  # each constrained fit starts from the last one (the profile is smooth)
+        traced: dict[float, float] = {}  # the bracket's ends are asked for again (by the loop and by brentq)
 
-        def dev(c, j=j, warm=warm):
-            ll, warm["b"] = _fit_fixed(y, X, j, c, warm["b"])
-            return 2 * (fit.penalised_loglik - ll) - crit
+        def dev(c, j=j, warm=warm, traced=traced):
+            if c not in traced:
+                ll, warm["b"] = _fit_fixed(y, X, j, c, warm["b"])
+                traced[c] = 2 * (fit.penalised_loglik - ll) - crit
+            return traced[c]
 
         try:
             pvals[j] = stats.chi2.sf(max(0.0, dev(0.0) + crit), 1)
