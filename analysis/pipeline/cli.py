@@ -104,8 +104,13 @@ def _run_locked(args: argparse.Namespace, params: dict, paths) -> int:
     from analysis.pipeline.runner import run
 
     # the workers and their kernels start now, while the raw data are checked and the run planned
-    pool = start_pool(args.jobs, None if args.fresh_kernels else notebooks_dir or NOTEBOOKS_DIR) \
-        if args.jobs > 1 else None
+    # (one job at a time: this process's own kernel)
+    kernel_cwd = None if args.fresh_kernels else notebooks_dir or NOTEBOOKS_DIR
+    pool = start_pool(args.jobs, kernel_cwd) if args.jobs > 1 else None
+    if args.jobs == 1 and kernel_cwd is not None:
+        from analysis.pipeline import kernels
+
+        kernels.launch(kernel_cwd)
     try:
         problems = check_raw_data(paths)
         if problems:
@@ -122,6 +127,10 @@ def _run_locked(args: argparse.Namespace, params: dict, paths) -> int:
     finally:
         if pool is not None:  # the workers stop their kernels as they exit
             pool.shutdown(wait=True, cancel_futures=True)
+        elif kernel_cwd is not None:  # the run stops the kernel it used; not if it stopped before running
+            from analysis.pipeline import kernels
+
+            kernels.discard()
     if not outcome.ok:
         return EXIT_FAILED  # data problems were refused above with EXIT_INVALID
     uptodate.record(key, [r.notebook for r in outcome.results], paths.data_dir, paths.out_dir,
