@@ -45,7 +45,7 @@ def test_bench_runs_at_ten_thousand_events(tmp_path: Path):
     out = tmp_path / "bench"
     proc = subprocess.run(
         [sys.executable, str(SCRIPT), "--sizes", "10000", "--out", str(out), "--data-dir", str(tmp_path / "data"),
-         "--relationships", "2000", "--years", "10"],
+         "--relationships", "500", "--years", "10"],
         capture_output=True, text=True, timeout=300,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -54,8 +54,8 @@ def test_bench_runs_at_ten_thousand_events(tmp_path: Path):
     assert (results["size"] == 10000).all()
     assert results["panels_equal"].all()                 # both engines built the same panel
     assert (results["seconds"] > 0).all() and (results["peak_mb"] > 0).all()
-    assert results["rows"].nunique() == 1 and results["rows"].iloc[0] > 2000
-    assert results["relationships"].iloc[0] == 2000
+    assert results["rows"].nunique() == 1 and results["rows"].iloc[0] > 500
+    assert results["relationships"].iloc[0] == 500
     duck = results[results["engine"] == "duckdb"].iloc[0]
     assert duck["logit_seconds"] > 0 and duck["logit_rows"] > 0
     assert duck["ratio_pandas_to_duckdb"] > 0

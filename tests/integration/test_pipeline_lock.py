@@ -31,7 +31,7 @@ log = Path(out_dir, 'results', 'runs.log')
 log.parent.mkdir(parents=True, exist_ok=True)
 with log.open('a') as f:
     f.write(f'start {os.getppid()}\\n')
-time.sleep(3)
+time.sleep(1.5)  # the refused run reaches the lock in 0.2 s
 with log.open('a') as f:
     f.write(f'end {os.getppid()}\\n')
 """
