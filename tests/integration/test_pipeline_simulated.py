@@ -20,7 +20,8 @@ def test_simulated_data_runs_through_the_same_notebooks_and_recovers_effects(tmp
     made = subprocess.run([sys.executable, "-m", "analysis", "simulate", "--relationships", "400", "--years", "8",
                            "--seed", "3", "--out", str(sim)], cwd=PROJECT_ROOT, capture_output=True, text=True)
     assert made.returncode == 0, made.stderr
-    result = run_cli("--data-dir", str(sim), "--out", str(out), "--only", "00", "10", "30")
+    # one kernel is enough for three notebooks in a row (the parallel runs are checked in test_pipeline.py)
+    result = run_cli("--data-dir", str(sim), "--out", str(out), "--only", "00", "10", "30", "--jobs", "1")
     assert result.returncode == 0, result.stdout + result.stderr
     truth = json.loads((sim / "truth.json").read_text())["coefficients"]
     fitted = json.loads((out / "results/numbers.json").read_text())["activity_logit"]["terms"]
