@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-import sys
 from typing import TYPE_CHECKING, Any, Iterator
 
 if TYPE_CHECKING:  # not imported at run time: the runner writes JSON and text only (pandas costs 0.7 s)

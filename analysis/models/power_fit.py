@@ -4,8 +4,9 @@ Each function fits R same-shaped panels in one set of array operations and reach
 optimum as the pipeline's own routine (tested against it): the pooled maximum-likelihood
 logit (``statsmodels`` Logit in ``binary.fit_binary``), the Firth logit with its penalised
 likelihood-ratio p-value (``firth.penalised_logit`` + ``profile_inference``), the
-random-intercept logit by Gauss–Hermite quadrature (``re_logit.fit_re_logit``: Newton with
-the analytic Hessian, on balanced arrays instead of sparse relationship sums) and the
+random-intercept logit by Gauss–Hermite quadrature (``re_logit.fit_re_logit``: the same Newton
+steps, ``re_logit.maximise``, with the likelihood on balanced arrays instead of sparse relationship
+sums) and the
 dyadic-robust sandwich (``dyadic.dyadic_vcov``). Arrays: X (R, N, k) or (R, G, S, k) with
 S years per relationship; y likewise without k.
 """
@@ -15,24 +16,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import special, stats
 
-from analysis.models.re_logit import LOG_SIGMA_BOUNDS, gh_rule, uphill
+from analysis.models.re_logit import gh_rule, maximise, solve
 from analysis.models.result import DIVERGING_COEF
-
-
-def _solve(A: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Batched A⁻¹b; a singular panel gets NaN (the caller treats it as not fitted)."""
-    out = np.full(b.shape, np.nan)
-    ok = np.isfinite(A).all(axis=(-2, -1)) & (np.abs(np.linalg.det(A)) > 1e-300)
-    if ok.any():
-        try:
-            out[ok] = np.linalg.solve(A[ok], b[ok][..., None])[..., 0]
-        except np.linalg.LinAlgError:
-            for i in np.flatnonzero(ok):
-                try:
-                    out[i] = np.linalg.solve(A[i], b[i])
-                except np.linalg.LinAlgError:
-                    pass
-    return out
 
 
 def _xtwx(X: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -56,7 +41,7 @@ def pooled_logit(y: np.ndarray, X: np.ndarray, maxiter: int = 100) -> tuple[np.n
             break
         p = special.expit(_xb(X[i], b[i]))
         g = np.matmul(X[i].transpose(0, 2, 1), (y[i] - p)[..., None])[..., 0]
-        step = _solve(_xtwx(X[i], p * (1 - p)), g)
+        step = solve(_xtwx(X[i], p * (1 - p)), g)
         stop = ~np.isfinite(step).all(axis=1)
         b[i] += np.nan_to_num(step)
         stop |= (np.abs(step).max(axis=1) < 1e-10) | (np.abs(b[i]).max(axis=1) > 50)
@@ -229,50 +214,14 @@ def _pieces_chunked(theta, y, X, u, logw, hessian: bool, elements: int = 100_000
             np.concatenate([p[2] for p in parts]) if hessian else None)
 
 
-def re_logit(y: np.ndarray, X: np.ndarray, start: np.ndarray, n_nodes: int, maxiter: int = 60, tol: float = 1e-7):
-    """Maximum likelihood of R random-intercept logits (theta = β, log σ; log σ bounded below as in
-    ``fit_re_logit``): theta (R, k+1), relationship scores (R, G, k+1), Hessian and convergence.
-
-    Newton steps with the analytic Hessian (shifted when not negative definite, halved when the
-    likelihood falls); a panel stops when its largest step is below ``tol``."""
+def re_logit(y: np.ndarray, X: np.ndarray, start: np.ndarray, n_nodes: int, maxiter: int = 60):
+    """Maximum likelihood of R random-intercept logits (theta = β, log σ), by the pipeline's own
+    Newton steps (``re_logit.maximise``) on these balanced arrays: theta (R, k+1), relationship scores
+    (R, G, k+1), Hessian and convergence."""
     u, logw = gh_rule(n_nodes)
-    lo, hi = LOG_SIGMA_BOUNDS
-    theta = start.copy()
-    theta[:, -1] = np.clip(theta[:, -1], lo, hi)
-    R, k1 = theta.shape
-    ll, s, H = _pieces_chunked(theta, y, X, u, logw, True)
-    active = np.ones(R, bool)
-    for _ in range(maxiter):
-        i = np.flatnonzero(active)
-        if not len(i):
-            break
-        g = s[i].sum(axis=1)
-        at_bound = (theta[i, -1] <= lo + 1e-9) & (g[:, -1] < 0)  # the constrained maximum: β only
-        Hm = H[i].copy()
-        Hm[at_bound, -1, :], Hm[at_bound, :, -1] = 0.0, 0.0
-        Hm[at_bound, -1, -1] = -1.0
-        gm = np.where(at_bound[:, None] & (np.arange(k1) == k1 - 1), 0.0, g)
-        step = -_solve(uphill(Hm), gm)
-        bad = ~np.isfinite(step).all(axis=1)
-        step[bad] = 0.0
-        new = theta[i] + step
-        new[:, -1] = np.clip(new[:, -1], lo, hi)
-        ll_new, s_new, H_new = _pieces_chunked(new, y[i], X[i], u, logw, True)
-        for _ in range(30):  # halve a step that lowers the likelihood (only those panels are recomputed)
-            worse = np.flatnonzero(ll_new < ll[i] - 1e-9)
-            if not len(worse):
-                break
-            step[worse] /= 2
-            new[worse] = theta[i[worse]] + step[worse]
-            new[worse, -1] = np.clip(new[worse, -1], lo, hi)
-            w = i[worse]
-            ll_new[worse], s_new[worse], H_new[worse] = _pieces_chunked(new[worse], y[w], X[w], u, logw, True)
-        theta[i], ll[i], s[i], H[i] = new, ll_new, s_new, H_new
-        decrement = -np.einsum("rk,rk->r", step, gm)  # Newton decrement: the likelihood still to gain
-        settled = bad | (np.abs(step).max(axis=1) < tol) | (np.abs(decrement) < 1e-12)
-        active[i[settled]] = False
-    g = s.sum(axis=1)
-    on_bound = theta[:, -1] <= lo + 1e-6
-    scale = 1e-4 * max(1.0, y[0].size / 100)
-    grad_ok = np.where(on_bound, np.abs(g[:, :-1]).max(axis=1) < scale, np.abs(g).max(axis=1) < scale)
-    return theta, s, H, grad_ok & np.isfinite(theta).all(axis=1)
+
+    def pieces(theta, panels, hessian):
+        return _pieces_chunked(theta, y[panels], X[panels], u, logw, hessian)
+
+    theta, _, s, H, converged, _ = maximise(pieces, start, y[0].size, maxiter)
+    return theta, s, H, converged

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 from scipy import optimize, sparse, special
@@ -88,17 +89,33 @@ def derivatives(theta: np.ndarray, d: Panel, n_nodes: int = DEFAULT_NODES, hessi
     H[:k, :k] = -(d.X * W.sum(axis=1)[:, None]).T @ d.X
     H[:k, k] = H[k, :k] = -sigma * (d.X.T @ (W * u[None, :]).sum(axis=1))
     H[k, k] = g_sig.sum() - sigma ** 2 * (W * (u * u)[None, :]).sum()
-    Z = np.column_stack([d.X, np.ones(len(d.y))])  # dη/dθ, with the log σ column still to be scaled by σ u_q
-    scale = np.append(np.ones(k), 0.0)
+    Z = np.column_stack([d.X, np.ones(len(d.y))])  # dη/dθ at node q is Z with its last column times σ u_q
     block = max(1, ELEMENTS // Z.size)  # Σ_q π_iq A_iq A_iqᵀ over blocks of nodes: memory stays bounded
     for q0 in range(0, len(u), block):
         q = slice(q0, q0 + block)
-        m = scale[None, :] + (1.0 - scale)[None, :] * sigma * u[q, None]  # (nodes, k + 1)
+        m = np.ones((len(u[q]), k + 1))
+        m[:, k] = sigma * u[q]
         A = np.asarray(d.member @ (r[:, q, None] * Z[:, None, :] * m[None]).reshape(len(d.y), -1))
         A = A.reshape(len(A), -1, k + 1)  # (G, nodes, k + 1)
         H += np.einsum("gqa,gq,gqb->ab", A, post[:, q], A, optimize=True)
     H -= s.T @ s
     return float(log_li.sum()), s, (H + H.T) / 2
+
+
+def solve(A: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Batched A⁻¹b over the first axis; a singular system gets NaN (the caller treats it as not fitted)."""
+    out = np.full(b.shape, np.nan)
+    ok = np.isfinite(A).all(axis=(-2, -1)) & (np.abs(np.linalg.det(A)) > 1e-300)
+    if ok.any():
+        try:
+            out[ok] = np.linalg.solve(A[ok], b[ok][..., None])[..., 0]
+        except np.linalg.LinAlgError:
+            for i in np.flatnonzero(ok):
+                try:
+                    out[i] = np.linalg.solve(A[i], b[i])
+                except np.linalg.LinAlgError:
+                    pass
+    return out
 
 
 def uphill(H: np.ndarray) -> np.ndarray:
@@ -118,61 +135,95 @@ class REFit:
     scores: np.ndarray  # relationship-level, at the estimate
 
 
-def _gradient_ok(theta: np.ndarray, g: np.ndarray, n_rows: int) -> bool:
-    on_bound = theta[-1] <= LOG_SIGMA_BOUNDS[0] + 1e-6
-    free = g[:-1] if on_bound and g[-1] < 0 else g  # at the lower bound only β must be stationary
-    return bool(np.all(np.isfinite(theta)) and np.max(np.abs(free)) < 1e-4 * max(1.0, n_rows / 100))
+# pieces(theta (r, k+1), panels (r,), hessian) -> log-likelihoods (r,), relationship scores (r, G, k+1) and,
+# with hessian, the Hessians (r, k+1, k+1) of those panels
+Pieces = Callable[[np.ndarray, np.ndarray, bool], tuple]
+
+
+def gradient_ok(theta: np.ndarray, g: np.ndarray, n_rows: int) -> np.ndarray:
+    """Per panel (theta and the gradient g: (R, k+1)): stationary, up to a tolerance that grows with the
+    rows; at the lower bound of log σ, where the likelihood pulls σ below it, only β must be."""
+    free = np.where(((theta[:, -1] <= LOG_SIGMA_BOUNDS[0] + 1e-6) & (g[:, -1] < 0))[:, None]
+                    & (np.arange(g.shape[1]) == g.shape[1] - 1), 0.0, g)
+    return np.isfinite(theta).all(axis=1) & (np.abs(free).max(axis=1) < 1e-4 * max(1.0, n_rows / 100))
+
+
+def _bounded(theta: np.ndarray) -> np.ndarray:
+    """``theta`` (R, k+1) with log σ clipped into its bounds, in place."""
+    theta[:, -1] = np.clip(theta[:, -1], *LOG_SIGMA_BOUNDS)
+    return theta
+
+
+def maximise(pieces: Pieces, start: np.ndarray, n_rows: int, maxiter: int = 100):
+    """Maximum likelihood of R random-intercept logits at once (theta = β, log σ; log σ bounded), by
+    Newton steps with the analytic Hessian: shifted when not negative definite, halved while the
+    likelihood falls, log σ held at its lower bound when the likelihood pulls it below. Returns theta,
+    log-likelihoods, scores, Hessians, convergence (judged by the gradient) and a message per panel."""
+    lo = LOG_SIGMA_BOUNDS[0]
+    theta = _bounded(start.astype(float).copy())
+    R, k1 = theta.shape
+    ll, s, H = pieces(theta, np.arange(R), True)
+    message = np.full(R, f"no convergence in {maxiter} Newton steps", dtype=object)
+    active = np.ones(R, bool)
+    last = np.arange(k1) == k1 - 1
+    for _ in range(maxiter):
+        i = np.flatnonzero(active)
+        if not len(i):
+            break
+        g = s[i].sum(axis=1)
+        at_bound = (theta[i, -1] <= lo + 1e-9) & (g[:, -1] < 0)  # the constrained maximum: β only
+        Hm = H[i].copy()
+        Hm[at_bound, -1, :], Hm[at_bound, :, -1] = 0.0, 0.0
+        Hm[at_bound, -1, -1] = -1.0
+        gm = np.where(at_bound[:, None] & last, 0.0, g)
+        step = -solve(uphill(Hm), gm)
+        bad = ~np.isfinite(step).all(axis=1)
+        message[i[bad]] = "singular Hessian"
+        step[bad] = 0.0
+        new = _bounded(theta[i] + step)
+        ll_new, s_new, H_new = pieces(new, i, True)
+        for _ in range(40):  # halve a step that lowers the likelihood (only those panels are recomputed)
+            worse = np.flatnonzero(~(ll_new >= ll[i] - 1e-9))
+            if not len(worse):
+                break
+            step[worse] /= 2
+            new[worse] = _bounded(theta[i[worse]] + step[worse])
+            ll_new[worse], s_new[worse], H_new[worse] = pieces(new[worse], i[worse], True)
+        stuck = ~(ll_new >= ll[i] - 1e-9)  # no step raises the likelihood: stay where it was
+        message[i[stuck]] = "no Newton step raises the likelihood"
+        new[stuck], ll_new[stuck], s_new[stuck], H_new[stuck] = theta[i[stuck]], ll[i[stuck]], s[i[stuck]], H[i[stuck]]
+        # σ falling: where the data show no heterogeneity the likelihood is flat in log σ and Newton would
+        # crawl down to the bound half a unit a step. Go there at once if it is at least as high and the
+        # likelihood falls as σ leaves it (the score in log σ has the sign of the score in σ² at 0): the
+        # bound is then the constrained maximum, not a point on the way to a small σ.
+        falling = np.flatnonzero((new[:, -1] > lo) & (new[:, -1] < theta[i, -1]))
+        if len(falling):
+            bound = new[falling].copy()
+            bound[:, -1] = lo
+            ll_b, s_b, _ = pieces(bound, i[falling], False)
+            jump = falling[(ll_b >= ll_new[falling]) & (s_b[..., -1].sum(axis=1) <= 0)]
+            if len(jump):
+                new[jump, -1] = lo
+                ll_new[jump], s_new[jump], H_new[jump] = pieces(new[jump], i[jump], True)
+        gain = ll_new - ll[i]
+        theta[i], ll[i], s[i], H[i] = new, ll_new, s_new, H_new
+        # a step too small to move, the Newton decrement or the likelihood's gain: nothing left to gain
+        done = ((np.abs(step).max(axis=1) < 1e-9) | (np.abs(np.einsum("rk,rk->r", step, gm)) < 1e-13)
+                | (np.abs(gain) < 1e-12 * np.maximum(1.0, np.abs(ll[i]))))
+        message[i[done & ~bad & ~stuck]] = "Newton steps converged"
+        active[i[done | bad | stuck]] = False
+    return theta, ll, s, H, gradient_ok(theta, s.sum(axis=1), n_rows), message
 
 
 def _newton(d: Panel, start: np.ndarray, n_nodes: int, maxiter: int = 100) -> REFit:
-    """Newton steps with the analytic Hessian (shifted when not negative definite, halved while the
-    likelihood falls; log σ held at its lower bound when the likelihood pulls it below)."""
-    lo, hi = LOG_SIGMA_BOUNDS
-    theta = start.astype(float).copy()
-    theta[-1] = np.clip(theta[-1], lo, hi)
-    ll, s, H = derivatives(theta, d, n_nodes)
-    message = f"no convergence in {maxiter} Newton steps"
-    for _ in range(maxiter):
-        g = s.sum(axis=0)
-        Hm, gm = H.copy(), g.copy()
-        if theta[-1] <= lo + 1e-9 and g[-1] < 0:  # the constrained maximum: β only
-            Hm[-1, :], Hm[:, -1], Hm[-1, -1], gm[-1] = 0.0, 0.0, -1.0, 0.0
-        try:
-            step = -np.linalg.solve(uphill(Hm), gm)
-        except np.linalg.LinAlgError:
-            message = "singular Hessian"
-            break
-        if not np.all(np.isfinite(step)):
-            message = "non-finite Newton step"
-            break
-        for _ in range(40):
-            new = theta + step
-            new[-1] = np.clip(new[-1], lo, hi)
-            ll_new, s_new, H_new = derivatives(new, d, n_nodes)
-            if np.isfinite(ll_new) and ll_new >= ll - 1e-9:
-                break
-            step = step / 2
-        else:
-            message = "no Newton step raises the likelihood"
-            break
-        if lo < new[-1] < theta[-1]:
-            # σ falling: where the data show no heterogeneity the likelihood is flat in log σ and Newton
-            # would crawl down to the bound half a unit a step. Go there at once if it is at least as high
-            # and the likelihood falls as σ leaves it (the score in log σ has the sign of the score in σ²
-            # at 0): the bound is then the constrained maximum, not a point on the way to a small σ.
-            at_bound = np.append(new[:-1], lo)
-            if loglik(at_bound, d, n_nodes) >= ll_new:
-                bound = derivatives(at_bound, d, n_nodes)
-                if bound[1][:, -1].sum() <= 0:
-                    new, (ll_new, s_new, H_new) = at_bound, bound
-        gain = ll_new - ll
-        theta, ll, s, H = new, ll_new, s_new, H_new
-        # a step too small to move, the Newton decrement or the likelihood's gain: nothing left to gain
-        # (whether it converged is judged by the gradient below, not here)
-        if np.max(np.abs(step)) < 1e-9 or abs(step @ gm) < 1e-13 or abs(gain) < 1e-12 * max(1.0, abs(ll)):
-            message = "Newton steps converged"
-            break
-    return REFit(theta, ll, _gradient_ok(theta, s.sum(axis=0), len(d.y)), message, H, s)
+    """:func:`maximise` on one panel."""
+
+    def pieces(theta, _, hessian):
+        ll, s, H = derivatives(theta[0], d, n_nodes, hessian)
+        return np.array([ll]), s[None], None if H is None else H[None]
+
+    theta, ll, s, H, converged, message = maximise(pieces, start[None], len(d.y), maxiter)
+    return REFit(theta[0], float(ll[0]), bool(converged[0]), message[0], H[0], s[0])
 
 
 def _quasi_newton(d: Panel, start: np.ndarray, n_nodes: int) -> REFit:

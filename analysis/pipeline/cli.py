@@ -127,7 +127,7 @@ def _run_locked(args: argparse.Namespace, params: dict, paths) -> int:
     finally:
         if pool is not None:  # the workers stop their kernels as they exit
             pool.shutdown(wait=True, cancel_futures=True)
-        elif kernel_cwd is not None:  # the run stops the kernel it used; not if it stopped before running
+        elif kernel_cwd is not None:  # the run stopped it after its notebooks; not if refused before them
             from analysis.pipeline import kernels
 
             kernels.discard()
