@@ -13,8 +13,8 @@ else
   MAKE_ENV := $(or $(PYTHON),python3) -m venv .venv
 endif
 STAMP := $(ENV_DIR)/.analysis-setup-stamp
-# Written by `python -m analysis external` only when it succeeded (offline: the chapters are skipped)
-EXTERNAL_DONE := data/external/relationships.csv
+# Written by every attempt to get the external data, whatever came of it (`make external` tries again)
+EXTERNAL_TRIED := data/external/status.json
 # Extra arguments for `python -m analysis run`, e.g. make all ARGS="--set year_effects=true"
 ARGS ?=
 
@@ -36,8 +36,9 @@ $(STAMP): requirements.lock pyproject.toml
 setup: $(STAMP) ## Create or update the environment (.venv, or the active conda env) from the lock
 
 all: $(STAMP) ## Validate the raw data, run every notebook, write reports/report.html and .docx
-	@# the external datasets once (a later `make all` only checks the harmonised file is there)
-	@[ -f $(EXTERNAL_DONE) ] || $(PY) -m analysis external
+	@# the external datasets once: a later `make all` only checks that an attempt left its status (offline,
+	@# it would try the network on every run, and rewrite the status the notebooks read); `make external` again
+	@[ -f $(EXTERNAL_TRIED) ] || $(PY) -m analysis external
 	$(PY) -m analysis run $(ARGS)
 
 external: $(STAMP) ## Fetch (or copy from ../shared/data) and harmonise the public datasets into data/external

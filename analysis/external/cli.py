@@ -105,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INVALID
     except Unavailable as exc:
-        reason = f"external data not available ({exc}); the external chapters are skipped"
+        reason = (f"external data not available ({exc}); the external chapters are skipped "
+                  "(`make external` tries again)")
         write_status(ext, False, reason)
         print(f"note: {reason}", file=sys.stderr)
         return EXIT_OK  # documented: the rest of the run goes on without the external chapters

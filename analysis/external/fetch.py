@@ -17,7 +17,7 @@ from pathlib import Path
 
 from analysis.external.registry import DataFile, Dataset, all_files
 from analysis.hashing import file_sha256
-from analysis.io import atomic_path, read_json, write_json
+from analysis.io import atomic_path, read_json, to_json_text, write_text
 from analysis.paths import PROJECT_ROOT
 
 DEFAULT_LOCAL_COPY = PROJECT_ROOT.parent / "shared" / "data"
@@ -106,7 +106,13 @@ def fetch_all(external_dir: Path, local_copy: Path | None, download: bool = True
 
 
 def write_status(external_dir: Path, available: bool, reason: str = "", **extra) -> Path:
-    return write_json(Path(external_dir) / STATUS_FILE, {"available": available, "reason": reason, **extra})
+    """``status.json``; left untouched when it already says this (another attempt that learnt nothing new
+    must not make the notebooks that read the folder look changed to the next run)."""
+    path = Path(external_dir) / STATUS_FILE
+    text = to_json_text({"available": available, "reason": reason, **extra})
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return path
+    return write_text(path, text)
 
 
 def read_status(external_dir: Path) -> dict:

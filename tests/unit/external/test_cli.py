@@ -2,6 +2,7 @@
 covariates joined, offline without a copy a note and exit 0, a tampered file exit 2 naming it."""
 
 import json
+import os
 
 import pandas as pd
 
@@ -39,3 +40,16 @@ def test_a_tampered_file_exits_2_naming_it(tmp_path, tiny_copy, tiny_registry, c
     (tiny_copy / "twin_towns_de" / "partnerstaedte.csv").write_text("x\n", encoding="utf-8")
     assert cli.main(["--from", str(tiny_copy), "--out", str(tmp_path), "--offline"]) == 2
     assert "twin_towns_de/partnerstaedte.csv" in capsys.readouterr().err
+
+
+def test_another_attempt_that_learns_nothing_new_leaves_the_status_untouched(tmp_path, tiny_registry, monkeypatch):
+    # the notebooks read this folder: a rewritten status would make the next run look changed
+    monkeypatch.setattr(cli, "DEFAULT_LOCAL_COPY", tmp_path / "absent")
+    assert cli.main(["--out", str(tmp_path), "--offline"]) == 0
+    status = tmp_path / "data" / "external" / "status.json"
+    before = status.stat().st_mtime_ns
+    os.utime(status, ns=(before - 10**9, before - 10**9))  # a second older, so a rewrite would show
+    assert cli.main(["--out", str(tmp_path), "--offline"]) == 0
+    assert status.stat().st_mtime_ns == before - 10**9
+    fetch.write_status(status.parent, False, "another reason")
+    assert fetch.read_status(status.parent)["reason"] == "another reason"  # a new outcome is written
